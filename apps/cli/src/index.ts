@@ -1,0 +1,2 @@
+// Public API of @cairn/cli: explicit named exports only.
+export {};

@@ -1,0 +1,2 @@
+// Public API of @cairn/core-io: explicit named exports only.
+export {};

@@ -1,0 +1,62 @@
+// Public API of @cairn/types: explicit named exports only.
+export {
+  CairnError,
+  type CairnErrorCode,
+  type CairnErrorOptions,
+  ExitCode,
+  isCairnError,
+  usageError,
+} from './errors.js';
+export {
+  CairnParseError,
+  formatOf,
+  formatPath,
+  type Locator,
+  type ParseIssue,
+  type ParseOptions,
+  parseJson,
+  parseStructured,
+  parseYaml,
+  type StructuredFormat,
+  validateValue,
+} from './parse.js';
+export {
+  HashValue,
+  LooseBoolean,
+  LooseInt,
+  Md5Hex,
+  NonNegativeInt,
+  ObjectId,
+  relativePathProblem,
+  SafeRelativePath,
+  Sha256Hex,
+} from './schemas/common.js';
+export {
+  CacheSection,
+  CoreSection,
+  DvcConfig,
+  LinkType,
+  LinkTypeList,
+  RemoteSection,
+} from './schemas/dvc-config.js';
+export { DvcEntry, entryHashName } from './schemas/dvc-entry.js';
+export { DvcFile } from './schemas/dvc-file.js';
+export { DvcLock, LockStage } from './schemas/dvc-lock.js';
+export {
+  DvcYaml,
+  ForeachDefinition,
+  OutDefinition,
+  OutFlags,
+  ParamsDefinition,
+  PlotFlags,
+  PlotOutDefinition,
+  StageDefinition,
+  TopLevelPlot,
+  VarsDefinition,
+} from './schemas/dvc-yaml.js';
+export {
+  BundleIndex,
+  FileDigest,
+  RuntimeInfo,
+  StepManifest,
+} from './schemas/manifest.js';
