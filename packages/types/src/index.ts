@@ -20,6 +20,7 @@ export {
   type StructuredFormat,
   validateValue,
 } from './parse.js';
+export type { ProgressEvent, ProgressListener } from './progress.js';
 export {
   HashValue,
   LooseBoolean,
