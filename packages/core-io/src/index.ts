@@ -1,2 +1,14 @@
 // Public API of @cairn/core-io: explicit named exports only.
-export {};
+export {
+  findGitRoot,
+  type GitOptions,
+  git,
+  gitAdd,
+  gitRaw,
+  headSha,
+  isDirty,
+  listAllCommits,
+  listFilesAtRev,
+  readFileAtRev,
+  resolveRev,
+} from './git.js';

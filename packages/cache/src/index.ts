@@ -1,0 +1,2 @@
+// Public API of @cairn/cache: explicit named exports only.
+export {};

@@ -1,0 +1,80 @@
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StateIndex } from './state-index.js';
+
+const A = 'acbd18db4cc2f85cedef654fccc4a4d8';
+const B = '37b51d194a7513e45b56f6524f2d51f2';
+const stat = { ino: 42, mtimeMs: 1732500000123.4567, size: 3 };
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'cairn-state-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('StateIndex', () => {
+  it('returns a hash only while inode, mtime and size are unchanged', () => {
+    const index = StateIndex.inMemory();
+    index.set('/w/foo', stat, A);
+    expect(index.get('/w/foo', stat)).toBe(A);
+    expect(index.get('/w/foo', { ...stat, mtimeMs: stat.mtimeMs + 0.001 })).toBeUndefined();
+    expect(index.get('/w/foo', { ...stat, ino: 43 })).toBeUndefined();
+    expect(index.get('/w/foo', { ...stat, size: 4 })).toBeUndefined();
+    expect(index.get('/w/bar', stat)).toBeUndefined();
+  });
+
+  it('persists across processes, last entry wins, odd names included', async () => {
+    const first = StateIndex.open(dir);
+    first.set('/w/foo', stat, A);
+    first.set('/w/tab\there\nnew\\line', stat, B);
+    await first.flush();
+    first.set('/w/foo', { ...stat, size: 4 }, B);
+    await first.flush();
+    const second = StateIndex.open(dir);
+    expect(second.get('/w/foo', { ...stat, size: 4 })).toBe(B);
+    expect(second.get('/w/foo', stat)).toBeUndefined();
+    expect(second.get('/w/tab\there\nnew\\line', stat)).toBe(B);
+  });
+
+  it('ignores a torn last line left by an interrupted writer', async () => {
+    const index = StateIndex.open(dir);
+    index.set('/w/foo', stat, A);
+    await index.flush();
+    const file = join(dir, 'cairn-state-v1.log');
+    appendFileSync(file, `${B}\t3\t42\t17325`); // killed mid-write: no newline
+    const reader = StateIndex.open(dir);
+    expect(reader.get('/w/foo', stat)).toBe(A);
+    expect(reader.size).toBe(1);
+    // The next writer terminates the torn fragment first, so its own line reads back intact.
+    reader.set('/w/bar', stat, B);
+    await reader.flush();
+    const after = StateIndex.open(dir);
+    expect(after.get('/w/bar', stat)).toBe(B);
+    expect(after.get('/w/foo', stat)).toBe(A);
+  });
+
+  it('skips corrupt lines and unknown formats', () => {
+    const file = join(dir, 'cairn-state-v1.log');
+    writeFileSync(file, `cairn-state v1\nnot a line\n${A}\tx\t1\t2\t/w/a\n${A}\t3\t42\t${stat.mtimeMs}\t/w/ok\n`);
+    const index = StateIndex.open(dir);
+    expect(index.size).toBe(1);
+    expect(index.get('/w/ok', stat)).toBe(A);
+    writeFileSync(file, 'something else\n');
+    expect(StateIndex.open(dir).size).toBe(0);
+  });
+
+  it('compacts a log that grew past its live entries', async () => {
+    const index = StateIndex.open(dir);
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 6000; i++) index.set(`/w/f${i}`, { ...stat, size: round }, round % 2 ? A : B);
+      await index.flush();
+    }
+    const lines = readFileSync(join(dir, 'cairn-state-v1.log'), 'utf8').split('\n').length;
+    expect(lines).toBeLessThan(6000 * 2);
+    const reopened = StateIndex.open(dir);
+    expect(reopened.size).toBe(6000);
+    expect(reopened.get('/w/f5999', { ...stat, size: 2 })).toBe(B);
+  });
+});

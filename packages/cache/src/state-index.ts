@@ -1,0 +1,162 @@
+/**
+ * The state index: `path → md5`, valid while the file's (inode, mtime, size) are unchanged, so an
+ * unchanged file is never hashed twice (the rule DVC's state database uses).
+ *
+ * Stored as an append-only log under `.dvc/tmp/` (DVC ignores that folder and rebuilds its own
+ * state). Each flush appends complete lines with one O_APPEND write; a reader takes the last line
+ * for a path and ignores a torn final line, so concurrent readers and an interrupted writer never
+ * see a wrong entry. When the log grows well past its live entries it is compacted into a new
+ * file that atomically replaces the old one.
+ */
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '@cairn/core-io';
+
+export interface FileStat {
+  ino: number;
+  mtimeMs: number;
+  size: number;
+}
+
+interface Entry extends FileStat {
+  md5: string;
+}
+
+const HEADER = 'cairn-state v1\n';
+const FILE = 'cairn-state-v1.log';
+const MD5 = /^[0-9a-f]{32}$/;
+
+export class StateIndex {
+  private readonly entries = new Map<string, Entry>();
+  private pending: string[] = [];
+  private lines = 0;
+  /** The log ends in a torn line (an interrupted writer): terminate it before appending. */
+  private tornTail = false;
+
+  private constructor(private readonly file: string) {}
+
+  /** Loads (or starts) the index stored in `dir` (normally `.dvc/tmp`). */
+  static open(dir: string): StateIndex {
+    const index = new StateIndex(join(dir, FILE));
+    index.load();
+    return index;
+  }
+
+  /** An index that is never persisted (for `--no-state` style use and tests). */
+  static inMemory(): StateIndex {
+    return new StateIndex('');
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The md5 recorded for `path` if its stat still matches, else undefined. */
+  get(path: string, stat: FileStat): string | undefined {
+    const entry = this.entries.get(path);
+    if (
+      entry === undefined ||
+      entry.ino !== stat.ino ||
+      entry.mtimeMs !== stat.mtimeMs ||
+      entry.size !== stat.size
+    ) {
+      return undefined;
+    }
+    return entry.md5;
+  }
+
+  set(path: string, stat: FileStat, md5: string): void {
+    const previous = this.entries.get(path);
+    if (
+      previous?.md5 === md5 &&
+      previous.ino === stat.ino &&
+      previous.mtimeMs === stat.mtimeMs &&
+      previous.size === stat.size
+    ) {
+      return;
+    }
+    this.entries.set(path, { ino: stat.ino, mtimeMs: stat.mtimeMs, size: stat.size, md5 });
+    this.pending.push(formatLine(path, stat, md5));
+  }
+
+  /** Forgets a path (e.g. a corrupt object that was removed). */
+  delete(path: string): void {
+    if (this.entries.delete(path)) this.pending.push(formatLine(path, { ino: 0, mtimeMs: 0, size: -1 }, '-'));
+  }
+
+  /** Persists what was set since the last flush. */
+  async flush(): Promise<void> {
+    if (this.file === '' || this.pending.length === 0) return;
+    const chunk = this.pending.join('');
+    this.lines += this.pending.length;
+    this.pending = [];
+    if (this.lines > 2 * this.entries.size + 10_000) {
+      await this.compact();
+      return;
+    }
+    mkdirSync(join(this.file, '..'), { recursive: true });
+    const fresh = !existsSync(this.file);
+    const fd = openSync(this.file, 'a');
+    try {
+      writeSync(fd, fresh ? HEADER + chunk : this.tornTail ? `\n${chunk}` : chunk);
+      this.tornTail = false;
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  private async compact(): Promise<void> {
+    const body: string[] = [HEADER];
+    for (const [path, entry] of this.entries) body.push(formatLine(path, entry, entry.md5));
+    await writeFileAtomic(this.file, body.join(''));
+    this.lines = this.entries.size;
+  }
+
+  private load(): void {
+    if (this.file === '' || !existsSync(this.file)) return;
+    const text = readFileSync(this.file, 'utf8');
+    if (!text.startsWith(HEADER)) return; // unknown format: start afresh, it is only a cache
+    const end = text.lastIndexOf('\n');
+    this.tornTail = end !== text.length - 1;
+    let start = HEADER.length;
+    while (start <= end) {
+      const next = text.indexOf('\n', start);
+      const line = text.slice(start, next);
+      start = next + 1;
+      this.lines++;
+      const parsed = parseLine(line);
+      if (!parsed) continue;
+      if (parsed.entry.md5 === '-') this.entries.delete(parsed.path);
+      else this.entries.set(parsed.path, parsed.entry);
+    }
+  }
+}
+
+function formatLine(path: string, stat: FileStat, md5: string): string {
+  return `${md5}\t${stat.size}\t${stat.ino}\t${stat.mtimeMs}\t${escapePath(path)}\n`;
+}
+
+function parseLine(line: string): { path: string; entry: Entry } | undefined {
+  const fields = line.split('\t');
+  if (fields.length !== 5) return undefined;
+  const [md5, size, ino, mtimeMs, path] = fields as [string, string, string, string, string];
+  if (md5 !== '-' && !MD5.test(md5)) return undefined;
+  const entry = { md5, size: Number(size), ino: Number(ino), mtimeMs: Number(mtimeMs) };
+  if (!Number.isFinite(entry.size) || !Number.isFinite(entry.ino) || !Number.isFinite(entry.mtimeMs)) {
+    return undefined;
+  }
+  return { path: unescapePath(path), entry };
+}
+
+function escapePath(path: string): string {
+  return /[\\\t\n]/.test(path)
+    ? path.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n')
+    : path;
+}
+
+function unescapePath(text: string): string {
+  return text.includes('\\')
+    ? text.replace(/\\(\\|t|n)/g, (_, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : '\\'))
+    : text;
+}
