@@ -1,0 +1,2 @@
+// Public API of @cairn/eval-metrics: explicit named exports only.
+export {};
