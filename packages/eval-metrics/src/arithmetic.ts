@@ -41,12 +41,16 @@ export function differenceOfProducts(a: number, b: number, c: number, d: number)
 /**
  * Matthews correlation from the four counts: (tp·tn − fp·fn) / √(tp+fp)·√(tp+fn)·√(tn+fp)·√(tn+fn).
  * The denominator is a product of square roots, so it never overflows; 0 when any factor is 0
- * (scikit-learn's convention). Clamped to [−1, 1] against the last-bit rounding of the roots.
+ * (scikit-learn's convention). |MCC| = 1 exactly when the off-diagonal (or the diagonal) is empty,
+ * which the rounding of the roots would otherwise turn into 0.9999999999999998; elsewhere the
+ * value is clamped to [−1, 1].
  */
 export function mccOf(tp: number, tn: number, fp: number, fn: number): number {
   const denominator =
     Math.sqrt(tp + fp) * Math.sqrt(tp + fn) * Math.sqrt(tn + fp) * Math.sqrt(tn + fn);
   if (denominator === 0) return 0;
+  if (fp === 0 && fn === 0) return 1;
+  if (tp === 0 && tn === 0) return -1;
   const value = differenceOfProducts(tp, tn, fp, fn) / denominator;
   return Math.min(1, Math.max(-1, value));
 }

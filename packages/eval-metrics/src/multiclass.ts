@@ -185,7 +185,7 @@ function marginals(matrix: readonly (readonly number[])[]) {
 const EXACT = 2 ** 53;
 
 /**
- * cov(y,ŷ) / √cov(y,y)·√cov(ŷ,ŷ) with cov(y,ŷ) = c·s − Σ t_k·p_k, cov(y,y) = s² − Σ t_k²,
+ * cov(y,ŷ) / √(cov(y,y)·cov(ŷ,ŷ)) with cov(y,ŷ) = c·s − Σ t_k·p_k, cov(y,y) = s² − Σ t_k²,
  * cov(ŷ,ŷ) = s² − Σ p_k². Below 2^53 every term is an exact double; above, the covariances are
  * formed exactly in BigInt and rounded once. 0 when either variance is 0 (scikit-learn).
  */
@@ -227,7 +227,9 @@ function gorodkin(
     covPP = Number(s * s - pp);
   }
   if (covTT === 0 || covPP === 0) return 0;
-  const value = covTP / (Math.sqrt(covTT) * Math.sqrt(covPP));
+  // One root of the product (as scikit-learn): a perfect matrix (covTT = covPP = covTP) gives
+  // exactly 1, since √(x·x) = x in IEEE arithmetic. No overflow: the product stays below 2^212.
+  const value = covTP / Math.sqrt(covTT * covPP);
   return Math.min(1, Math.max(-1, value));
 }
 

@@ -317,7 +317,7 @@ function parseJsonText(text: string, file: string, lineOffset = 0): unknown {
 function cleanJsonMessage(message: string): string {
   return message
     .replace(/ in JSON at position \d+.*$/, '')
-    .replace(/, ".*" is not valid JSON$/s, '')
+    .replace(/, (?:\.\.\.)?".*" is not valid JSON$/s, '')
     .replace(/ \(line \d+ column \d+\)$/, '');
 }
 
