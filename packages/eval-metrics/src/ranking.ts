@@ -3,17 +3,17 @@
  * threshold sweep and the max-MCC threshold. All share one O(n log n) kernel:
  *
  * 1. one pass splits the scores by label into two Float64Arrays (validating both inputs);
- * 2. each is sorted with the native `Float64Array.prototype.sort` (no comparator, no index
+ * 2. each is sorted by a radix sort of the doubles' bits (radix-sort.ts; no comparator and no index
  *    permutation: a label never has to travel with its score, because the arrays are per label);
  * 3. one merge walk from the top of both arrays visits each distinct score once with the
  *    cumulative true/false positive counts of "predict positive iff score ≥ threshold".
  *
- * Sorting two halves is cheaper than sorting the whole, so the total stays close to one sort of n
- * doubles (see the benchmark in tooling/bench).
+ * With the radix sort the whole kernel costs less than one native sort of the n doubles, and the
+ * full sweep about 1.2 such sorts (`pnpm bench metrics`, figures in the README).
  */
 import { compareMccExactly, mccOf, ratio } from './arithmetic.js';
 import { MetricsError } from './errors.js';
-import { sortFloat64 } from './radix-sort.js';
+import { RadixSorter } from './radix-sort.js';
 import {
   type BinaryLabels,
   checkScore,
@@ -31,22 +31,16 @@ export interface ScoresByClass {
 /** Splits `scores` by label and sorts each part. Validates labels (0/1) and scores (not NaN). */
 export function sortByClass(labels: BinaryLabels, scores: Numbers): ScoresByClass {
   const n = sampleCount({ labels, scores });
-  let positiveCount = 0;
-  for (let i = 0; i < n; i++) if (isPositive(labels, 'labels', i)) positiveCount++;
-  const positives = new Float64Array(positiveCount);
-  const negatives = new Float64Array(n - positiveCount);
-  let p = 0;
-  let q = 0;
+  // One pass: validate, split by label, and prepare the radix keys while each score is in cache.
+  const positives = new RadixSorter(n);
+  const negatives = new RadixSorter(n);
   for (let i = 0; i < n; i++) {
     const score = scores[i]!;
     checkScore(score, 'scores', i);
-    const label = labels[i];
-    if (label === 1 || label === true) positives[p++] = score;
-    else negatives[q++] = score;
+    if (isPositive(labels, 'labels', i)) positives.add(score);
+    else negatives.add(score);
   }
-  sortFloat64(positives);
-  sortFloat64(negatives);
-  return { positives, negatives };
+  return { positives: positives.sorted(), negatives: negatives.sorted() };
 }
 
 /**
