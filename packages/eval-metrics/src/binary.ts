@@ -2,7 +2,7 @@
  * Binary classification from labels and hard predictions. One pass counts the confusion matrix;
  * every metric is then a function of the four counts (scikit-learn 1.2.1 conventions, see README).
  */
-import { mccOf, ratio } from './arithmetic.js';
+import { fScore, mccOf, ratio } from './arithmetic.js';
 import { describeValue, MetricsError } from './errors.js';
 import { type BinaryLabels, isPositive, sampleCount } from './validate.js';
 
@@ -73,8 +73,6 @@ export function metricsFromCounts(counts: ConfusionCounts): BinaryMetrics {
   const precision = ratio(tp, tp + fp);
   const recall = ratio(tp, tp + fn);
   const specificity = ratio(tn, tn + fp);
-  // scikit-learn's F-score: 2·p·r / (p + r) from the rounded p and r, 0 when both are 0.
-  const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
   const bothClasses = tp + fn > 0 && tn + fp > 0;
   return {
     tp,
@@ -85,7 +83,7 @@ export function metricsFromCounts(counts: ConfusionCounts): BinaryMetrics {
     precision,
     recall,
     specificity,
-    f1,
+    f1: fScore(precision, recall),
     mcc: mccOf(tp, tn, fp, fn),
     fnr: ratio(fn, tp + fn),
     fpr: ratio(fp, tn + fp),

@@ -2,7 +2,7 @@
  * Multiclass classification: the confusion matrix over declared (or inferred) classes, accuracy,
  * macro/micro/weighted precision, recall and F1, and Gorodkin's multiclass MCC, as scikit-learn 1.2.1.
  */
-import { ratio } from './arithmetic.js';
+import { fScore, ratio } from './arithmetic.js';
 import { badOption, describeValue, MetricsError } from './errors.js';
 import { sampleCount } from './validate.js';
 
@@ -125,10 +125,6 @@ function metricsFromMatrix(
     },
     perClass,
   };
-}
-
-function fScore(p: number, r: number): number {
-  return p + r === 0 ? 0 : (2 * p * r) / (p + r);
 }
 
 function sum(values: readonly number[]): number {

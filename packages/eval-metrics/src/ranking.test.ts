@@ -84,13 +84,14 @@ describe('selectThresholdMaxMcc', () => {
   });
 
   it('breaks an exact tie towards the smaller threshold even when float64 disagrees', () => {
-    // At 7: tp 2, tn 5, fp 1, fn 1 → 9/√324 = ½; at 4: tp 3, tn 3, fp 3, fn 0 → ½ as well.
-    // Rounded, the first is 0.5000000000000002 and the second 0.5000000000000001.
-    const labels = [0, 1, 1, 0, 0, 1, 0, 0, 0];
-    const scores = [9, 8, 7, 6, 5, 4, 3, 2, 1];
+    // At 7: tp 2, tn 2, fp 0, fn 4 → 4/√(2·6)·√(2·6) = ⅓; at 3: tp 5, tn 1, fp 1, fn 1 → 4/(6·2) = ⅓.
+    // Rounded, the first is 0.33333333333333337 and the second 0.3333333333333333.
+    const labels = [1, 1, 0, 1, 1, 1, 0, 1];
+    const scores = [8, 7, 6, 5, 4, 3, 2, 1];
     const sweep = thresholdSweep(labels, scores);
-    expect(sweep.mcc[2]).toBeGreaterThan(sweep.mcc[5]!);
-    expect(selectThresholdMaxMcc(labels, scores)).toMatchObject({ threshold: 4, tp: 3, fp: 3 });
+    expect(sweep.mcc[1]).toBeGreaterThan(sweep.mcc[5]!);
+    expect(Math.max(...sweep.mcc)).toBe(sweep.mcc[1]);
+    expect(selectThresholdMaxMcc(labels, scores)).toMatchObject({ threshold: 3, tp: 5, fp: 1 });
   });
 
   it('picks the smallest score when every MCC is 0 (one class)', () => {

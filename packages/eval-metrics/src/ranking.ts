@@ -11,7 +11,7 @@
  * With the radix sort the whole kernel costs less than one native sort of the n doubles, and the
  * full sweep about 1.2 such sorts (`pnpm bench metrics`, figures in the README).
  */
-import { compareMccExactly, mccOf, ratio } from './arithmetic.js';
+import { compareMccExactly, fScore, mccOf, ratio } from './arithmetic.js';
 import { MetricsError } from './errors.js';
 import { RadixSorter } from './radix-sort.js';
 import {
@@ -280,7 +280,7 @@ export function thresholdSweep(labels: BinaryLabels, scores: Numbers): Threshold
     fpAt[k] = fp;
     precision[k] = p;
     recall[k] = r;
-    f1[k] = p + r === 0 ? 0 : (2 * p * r) / (p + r);
+    f1[k] = fScore(p, r);
     mcc[k] = mccOf(tp, negatives - fp, fp, positives - tp);
   }
   return {
