@@ -12,7 +12,7 @@
  * full sweep about 1.2 such sorts (`pnpm bench metrics`, figures in the README).
  */
 import { compareMccExactly, fScore, mccOf, ratio } from './arithmetic.js';
-import { MetricsError } from './errors.js';
+import { badOption, describeValue, MetricsError } from './errors.js';
 import { RadixSorter } from './radix-sort.js';
 import {
   type BinaryLabels,
@@ -139,6 +139,12 @@ export function rocCurve(
   scores: Numbers,
   options: RocCurveOptions = {},
 ): RocCurve {
+  const first = options.firstThreshold ?? 'infinity';
+  if (first !== 'infinity' && first !== 'max-plus-one') {
+    throw badOption(
+      `firstThreshold is ${describeValue(first)}: expected "infinity" or "max-plus-one"`,
+    );
+  }
   const sorted = sortByClass(labels, scores);
   requireBothClasses(sorted, 'the ROC curve');
   const positives = sorted.positives.length;
@@ -153,8 +159,7 @@ export function rocCurve(
     tpr[k] = walk.tp / positives;
     fpr[k] = walk.fp / negatives;
   }
-  thresholds[0] =
-    options.firstThreshold === 'max-plus-one' ? thresholds[1]! + 1 : Number.POSITIVE_INFINITY;
+  thresholds[0] = first === 'max-plus-one' ? thresholds[1]! + 1 : Number.POSITIVE_INFINITY;
   return { fpr: trim(fpr, k), tpr: trim(tpr, k), thresholds: trim(thresholds, k) };
 }
 

@@ -147,6 +147,10 @@ describe('input validation', () => {
         arielScore([1, 2], [1, 2], [1, 1], { naiveMean: 0, naiveSigma: 1, wavelengths: 3 }),
       ).message,
     ).toBe('targets has 2 values, not a whole number of spectra of 3 wavelengths');
+    const first = { firstThreshold: 'inf' } as unknown as { firstThreshold: 'infinity' };
+    expect(thrown(() => rocCurve([0, 1], [0, 1], first)).message).toBe(
+      'firstThreshold is "inf": expected "infinity" or "max-plus-one"',
+    );
     expect(thrown(() => metricsFromCounts({ tp: 1.5, tn: 0, fp: 0, fn: 0 })).message).toBe(
       'counts.tp is 1.5: counts must be non-negative integers below 2^53',
     );
