@@ -9,7 +9,7 @@
  *    cumulative true/false positive counts of "predict positive iff score ≥ threshold".
  *
  * With the radix sort the whole kernel costs less than one native sort of the n doubles, and the
- * full sweep about 1.2 such sorts (`pnpm bench metrics`, figures in the README).
+ * full sweep about 1.25 such sorts (`pnpm bench metrics`, figures in the README).
  */
 import { compareMccExactly, fScore, mccOf, ratio } from './arithmetic.js';
 import { badOption, describeValue, MetricsError } from './errors.js';
