@@ -1,0 +1,43 @@
+/**
+ * The bench dispatcher: `node dist/main.js <name> [options]` runs one benchmark, no name lists them.
+ * Benches are loaded lazily, so listing them loads none.
+ */
+
+/** Where a bench writes its report, one line at a time (stdout in main.ts). */
+export type Print = (line: string) => void;
+
+export interface Bench {
+  description: string;
+  /** Runs the bench with its own arguments; resolves to the process exit code. */
+  load: () => Promise<{ run: (args: readonly string[], print: Print) => Promise<number> }>;
+}
+
+export const BENCHES: Readonly<Record<string, Bench>> = {
+  metrics: {
+    description:
+      '@cairn/eval-metrics: threshold sweep and ROC AUC on 10^7 scores against one Float64Array sort',
+    load: () => import('./metrics.js'),
+  },
+};
+
+export async function dispatch(args: readonly string[], print: Print): Promise<number> {
+  const [name, ...rest] = args;
+  if (name === undefined || name === '--help' || name === '-h') {
+    list(print);
+    return 0;
+  }
+  const bench = BENCHES[name];
+  if (!bench) {
+    print(`unknown bench "${name}"`);
+    list(print);
+    return 2;
+  }
+  const { run } = await bench.load();
+  return run(rest, print);
+}
+
+function list(print: Print): void {
+  print('usage: pnpm bench <name> [options]');
+  print('benches:');
+  for (const [name, { description }] of Object.entries(BENCHES)) print(`  ${name}  ${description}`);
+}
