@@ -362,7 +362,14 @@ function analyze(text: string): Analysis {
   return {
     empty: false,
     multiline: lineBreaks,
-    allowBlockPlain: !(edgeBlank || breakSpace || special || spaceBreak || lineBreaks || blockIndicators),
+    allowBlockPlain: !(
+      edgeBlank ||
+      breakSpace ||
+      special ||
+      spaceBreak ||
+      lineBreaks ||
+      blockIndicators
+    ),
     allowSingleQuoted: !(breakSpace || special || spaceBreak),
   };
 }
