@@ -1,19 +1,31 @@
 /**
- * Hashing many files on all cores. Work goes to worker threads in batches (one message carries
- * many small files, so messaging costs little per file); a file larger than the batch budget is
- * a batch of its own. Workers start on first use, are not kept alive while idle (an unclosed
- * pool does not hold the process open), and results come back in input order.
+ * Hashing many files on all cores. Work is cut into batches (one message carries many small
+ * files, so messaging costs little per file) and shared between worker threads and, unless told
+ * otherwise, the calling thread itself: it hashes small slices between event-loop turns, which
+ * uses the core it runs on and lets work start before any worker is up. Workers start on first
+ * use (or `warmUp()`), do not keep the process alive while idle, and results come back in input
+ * order.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { CairnError, type ProgressListener } from '@cairn/types';
-import { DEFAULT_ALGORITHMS, type HashAlgorithm, type HashResult } from './hash.js';
+import { DEFAULT_ALGORITHMS, type HashAlgorithm, type HashResult, hashFile } from './hash.js';
+import hashBatch from './hash-batch.cjs';
 import type { WorkerRequest, WorkerResponse } from './hash-protocol.js';
 
 export interface HashPoolOptions {
-  /** Number of worker threads; defaults to the available parallelism. */
+  /**
+   * How many threads hash, the calling thread included when `useCallingThread` is on; defaults
+   * to the available parallelism.
+   */
   workers?: number;
-  /** The worker script; defaults to `hash-worker.js` next to this module. */
+  /**
+   * Let the calling thread hash small files too, in slices of a few files between event-loop
+   * turns (default true). Turn off to keep its event loop entirely free; `workers` threads are
+   * then all worker threads.
+   */
+  useCallingThread?: boolean;
+  /** The worker script; defaults to `hash-worker.cjs` next to this module. */
   workerUrl?: URL;
 }
 
@@ -29,24 +41,30 @@ export interface HashFilesOptions<A extends HashAlgorithm = HashAlgorithm> {
   signal?: AbortSignal;
 }
 
-const MAX_BATCH_FILES = 64;
+const MAX_BATCH_FILES = 256;
 const MAX_BATCH_BYTES = 8 << 20;
 // Batches kept queued at each worker, so it never waits for the next message.
 const IN_FLIGHT_PER_WORKER = 2;
+// The calling thread hashes this many files per event-loop turn (well under a millisecond).
+const OWN_SLICE_FILES = 32;
+const SKIPPED_AS_TOO_LARGE = -2;
 
 interface Batch {
   id: number;
   job: Job;
   /** Indexes into the job's inputs. */
   indexes: number[];
+  /** Holds a file known to exceed 1 MiB: for workers (or the async path of this thread). */
+  large: boolean;
 }
 
 interface Job {
   paths: string[];
+  /** Known sizes (from a walk), -1 where unknown. */
+  sizes: number[];
   algorithms: string[];
   results: Array<Record<string, string | number> | undefined>;
   remaining: number;
-  done: number;
   settled: boolean;
   resolve: () => void;
   reject: (error: unknown) => void;
@@ -59,16 +77,22 @@ interface PoolWorker {
 }
 
 export class HashPool {
+  /** Threads that hash, the calling thread included when it takes part. */
   readonly size: number;
+  private readonly threads: number;
+  private readonly useCallingThread: boolean;
   private readonly workerUrl: URL;
   private readonly workers: PoolWorker[] = [];
   private readonly queue: Batch[] = [];
   private nextBatchId = 1;
   private closed = false;
+  private ownTurnPending = false;
 
   constructor(options: HashPoolOptions = {}) {
     this.size = Math.max(1, Math.floor(options.workers ?? availableParallelism()));
-    this.workerUrl = options.workerUrl ?? new URL('./hash-worker.js', import.meta.url);
+    this.useCallingThread = options.useCallingThread ?? true;
+    this.threads = this.useCallingThread ? this.size - 1 : this.size;
+    this.workerUrl = options.workerUrl ?? new URL('./hash-worker.cjs', import.meta.url);
   }
 
   /** Hash every file; the result at index i belongs to `inputs[i]`. */
@@ -79,6 +103,7 @@ export class HashPool {
     if (this.closed) throw new Error('HashPool is closed');
     const algorithms = [...new Set(options.algorithms ?? DEFAULT_ALGORITHMS)];
     const paths = inputs.map((input) => (typeof input === 'string' ? input : input.path));
+    const sizes = inputs.map((input) => (typeof input === 'string' ? -1 : (input.size ?? -1)));
     const id = options.progressId ?? 'hash';
     const onProgress = options.onProgress;
     onProgress?.({ type: 'start', id, label: 'Hashing files', total: paths.length, unit: 'files' });
@@ -88,42 +113,60 @@ export class HashPool {
     const results: Job['results'] = new Array(paths.length);
     if (paths.length > 0) {
       await new Promise<void>((resolve, reject) => {
+        const onAbort = () => this.fail(job, (signal as AbortSignal).reason);
         const job: Job = {
           paths,
+          sizes,
           algorithms,
           results,
-          remaining: 0,
-          done: 0,
+          remaining: paths.length,
           settled: false,
-          resolve,
-          reject,
+          resolve: () => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+          },
+          reject: (error) => {
+            signal?.removeEventListener('abort', onAbort);
+            reject(error);
+          },
           progress:
             onProgress &&
             ((done) => onProgress({ type: 'progress', id, done, total: paths.length })),
         };
-        const onAbort = () => this.fail(job, (signal as AbortSignal).reason);
         signal?.addEventListener('abort', onAbort, { once: true });
-        const cleanup = () => signal?.removeEventListener('abort', onAbort);
-        job.resolve = () => {
-          cleanup();
-          resolve();
-        };
-        job.reject = (error) => {
-          cleanup();
-          reject(error);
-        };
-        const batches = planBatches(inputs, this.size).map((indexes) => ({
-          id: this.nextBatchId++,
-          job,
-          indexes,
-        }));
-        job.remaining = batches.length;
-        this.queue.push(...batches);
+        for (const batch of planBatches(sizes, this.size)) {
+          this.queue.push({ id: this.nextBatchId++, job, ...batch });
+        }
         this.dispatch();
       });
     }
     onProgress?.({ type: 'done', id, done: paths.length });
     return results as Array<HashResult<A>>;
+  }
+
+  /**
+   * Start every worker thread now instead of on first use, so their start-up overlaps other
+   * work (typically the walk that produces the paths). Resolves when all are ready.
+   */
+  async warmUp(): Promise<void> {
+    if (this.closed) throw new Error('HashPool is closed');
+    const starting: Array<Promise<void>> = [];
+    while (this.workers.length < this.threads) {
+      const poolWorker = this.startWorker();
+      const { worker } = poolWorker;
+      // Kept referenced until it is up (the caller awaits that), then released if idle. A worker
+      // that fails to start is reported to the next hashFiles call, not here.
+      starting.push(
+        new Promise<void>((resolve) => {
+          worker.once('online', () => {
+            if (poolWorker.inFlight.size === 0) worker.unref();
+            resolve();
+          });
+          worker.once('exit', () => resolve());
+        }),
+      );
+    }
+    await Promise.all(starting);
   }
 
   /** Stop the workers. Pending `hashFiles` calls reject. */
@@ -137,32 +180,90 @@ export class HashPool {
   }
 
   private dispatch(): void {
-    while (this.queue.length > 0) {
-      const target = this.pickWorker();
-      if (target === undefined) return;
-      const batch = this.queue.shift() as Batch;
-      if (batch.job.settled) continue;
+    for (;;) {
+      this.dropSettled();
+      const batch = this.queue[0];
+      const target = batch && this.pickWorker();
+      if (batch === undefined || target === undefined) break;
+      this.queue.shift();
       target.inFlight.set(batch.id, batch);
       target.worker.ref();
-      const request: WorkerRequest = {
-        id: batch.id,
-        paths: batch.indexes.map((i) => batch.job.paths[i] as string),
-        algorithms: batch.job.algorithms,
-      };
-      target.worker.postMessage(request);
+      target.worker.postMessage(requestFor(batch, batch.indexes));
     }
+    this.scheduleOwnTurn();
   }
 
-  /** The least busy worker with room, starting a new one while below the pool size. */
+  private dropSettled(): void {
+    while (this.queue[0]?.job.settled) this.queue.shift();
+  }
+
+  /** The least busy worker with room, starting a new one while below the thread count. */
   private pickWorker(): PoolWorker | undefined {
     let best: PoolWorker | undefined;
     for (const w of this.workers) {
       if (best === undefined || w.inFlight.size < best.inFlight.size) best = w;
     }
-    if ((best === undefined || best.inFlight.size > 0) && this.workers.length < this.size) {
+    if ((best === undefined || best.inFlight.size > 0) && this.workers.length < this.threads) {
       return this.startWorker();
     }
     return best !== undefined && best.inFlight.size < IN_FLIGHT_PER_WORKER ? best : undefined;
+  }
+
+  /** Index of the first batch this thread may take (large files only when there are no workers). */
+  private ownBatchIndex(): number {
+    this.dropSettled();
+    return this.queue.findIndex((b) => !b.large || this.threads === 0);
+  }
+
+  private scheduleOwnTurn(): void {
+    if (!this.useCallingThread || this.ownTurnPending || this.ownBatchIndex() === -1) return;
+    this.ownTurnPending = true;
+    setImmediate(() => {
+      void this.ownTurn()
+        .catch(() => {}) // failures are reported through the job
+        .finally(() => {
+          this.ownTurnPending = false;
+          this.scheduleOwnTurn();
+        });
+    });
+  }
+
+  /**
+   * One turn of the calling thread: a slice of a small-file batch, hashed synchronously. A large
+   * file is left to the workers, or hashed asynchronously here when there are none.
+   */
+  private async ownTurn(): Promise<void> {
+    const index = this.ownBatchIndex();
+    const batch = this.queue[index];
+    if (batch === undefined) return;
+    const slice = batch.indexes.splice(0, OWN_SLICE_FILES);
+    if (batch.indexes.length === 0) this.queue.splice(index, 1);
+    const { job } = batch;
+    if (batch.large) {
+      await this.hashAsync(job, slice);
+      return;
+    }
+    const response = hashBatch(requestFor(batch, slice), true);
+    const skipped = slice.filter((_, k) => response.sizes[k] === SKIPPED_AS_TOO_LARGE);
+    this.complete(job, slice, response);
+    if (skipped.length > 0) {
+      this.queue.unshift({ id: this.nextBatchId++, job, indexes: skipped, large: true });
+      this.dispatch();
+    }
+  }
+
+  private async hashAsync(job: Job, indexes: number[]): Promise<void> {
+    for (const i of indexes) {
+      if (job.settled) return;
+      const path = job.paths[i] as string;
+      try {
+        const result = await hashFile(path, { algorithms: job.algorithms as HashAlgorithm[] });
+        job.results[i] = result;
+        this.countDone(job, 1);
+      } catch (error) {
+        this.fail(job, hashFailed(path, error));
+      }
+    }
   }
 
   private startWorker(): PoolWorker {
@@ -181,32 +282,39 @@ export class HashPool {
     const batch = poolWorker.inFlight.get(response.id);
     poolWorker.inFlight.delete(response.id);
     if (poolWorker.inFlight.size === 0) poolWorker.worker.unref();
-    if (batch !== undefined && !batch.job.settled) this.complete(batch, response);
+    if (batch !== undefined) this.complete(batch.job, batch.indexes, response);
     this.dispatch();
   }
 
-  private complete(batch: Batch, response: WorkerResponse): void {
-    const { job } = batch;
-    for (const [k, index] of batch.indexes.entries()) {
-      const result = response.results[k];
-      const path = job.paths[index] as string;
-      if (result === undefined || 'error' in result) {
-        const { code, message } = result?.error ?? { code: undefined, message: 'no result' };
-        this.fail(
-          job,
-          new CairnError('CAIRN_HASH_FAILED', `cannot hash ${path}: ${message}`, {
-            details: { path, errno: code },
-          }),
-        );
-        return;
-      }
-      const entry: Record<string, string | number> = { size: result.size };
-      for (const [a, name] of job.algorithms.entries()) entry[name] = result.digests[a] as string;
-      job.results[index] = entry;
+  /** Records the results of `indexes` (skipped files excepted) from one response. */
+  private complete(job: Job, indexes: readonly number[], response: WorkerResponse): void {
+    if (job.settled) return;
+    const failure = response.errors[0];
+    if (failure !== undefined) {
+      const path = job.paths[indexes[failure.index] as number] as string;
+      this.fail(job, hashFailed(path, failure));
+      return;
     }
-    job.done += batch.indexes.length;
-    job.progress?.(job.done);
-    job.remaining--;
+    const { algorithms } = job;
+    let d = 0;
+    let done = 0;
+    for (const [k, index] of indexes.entries()) {
+      const size = response.sizes[k] as number;
+      if (size === SKIPPED_AS_TOO_LARGE) {
+        d += algorithms.length;
+        continue;
+      }
+      const entry: Record<string, string | number> = { size };
+      for (const name of algorithms) entry[name] = response.digests[d++] as string;
+      job.results[index] = entry;
+      done++;
+    }
+    this.countDone(job, done);
+  }
+
+  private countDone(job: Job, count: number): void {
+    job.remaining -= count;
+    job.progress?.(job.paths.length - job.remaining);
     if (job.remaining === 0) {
       job.settled = true;
       job.resolve();
@@ -229,29 +337,57 @@ export class HashPool {
   }
 }
 
+function requestFor(batch: Batch, indexes: readonly number[]): WorkerRequest {
+  return {
+    id: batch.id,
+    paths: indexes.map((i) => batch.job.paths[i] as string),
+    sizes: indexes.map((i) => batch.job.sizes[i] as number),
+    algorithms: batch.job.algorithms,
+  };
+}
+
+function hashFailed(
+  path: string,
+  error: { code?: unknown; message?: unknown } | unknown,
+): CairnError {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return new CairnError('CAIRN_HASH_FAILED', `cannot hash ${path}: ${String(message)}`, {
+    details: { path, errno: typeof code === 'string' ? code : undefined },
+    cause: error,
+  });
+}
+
+const LARGE_FILE = 1 << 20;
+
 /**
  * Groups input indexes into batches: up to MAX_BATCH_FILES files or MAX_BATCH_BYTES bytes each,
- * and smaller batches for short lists so that every worker gets a share.
+ * smaller for short lists so that every thread gets a share; a file of MAX_BATCH_BYTES or more
+ * is a batch of its own.
  */
-function planBatches(inputs: readonly HashInput[], workers: number): number[][] {
-  const perBatch = Math.max(1, Math.min(MAX_BATCH_FILES, Math.ceil(inputs.length / (workers * 4))));
-  const batches: number[][] = [];
+function planBatches(
+  sizes: readonly number[],
+  threads: number,
+): Array<{ indexes: number[]; large: boolean }> {
+  const perBatch = Math.max(1, Math.min(MAX_BATCH_FILES, Math.ceil(sizes.length / (threads * 8))));
+  const batches: Array<{ indexes: number[]; large: boolean }> = [];
   let current: number[] = [];
   let bytes = 0;
-  for (const [index, input] of inputs.entries()) {
-    const size = typeof input === 'string' ? 0 : (input.size ?? 0);
+  let large = false;
+  for (const [index, size] of sizes.entries()) {
     if (size >= MAX_BATCH_BYTES) {
-      batches.push([index]);
+      batches.push({ indexes: [index], large: true });
       continue;
     }
     current.push(index);
-    bytes += size;
+    bytes += Math.max(0, size);
+    large ||= size > LARGE_FILE;
     if (current.length >= perBatch || bytes >= MAX_BATCH_BYTES) {
-      batches.push(current);
+      batches.push({ indexes: current, large });
       current = [];
       bytes = 0;
+      large = false;
     }
   }
-  if (current.length > 0) batches.push(current);
+  if (current.length > 0) batches.push({ indexes: current, large });
   return batches;
 }

@@ -43,21 +43,29 @@ describe('HashPool', () => {
     expect(progress.at(-1)).toMatchObject({ done: 20_000, total: 20_000 });
   });
 
-  it('streams files larger than its buffer and keeps sizes and md5-only requests', async () => {
+  it.each([
+    ['worker threads only', { workers: 2, useCallingThread: false }],
+    ['a worker thread and the calling thread', { workers: 2 }],
+    ['the calling thread alone', { workers: 1 }],
+  ] as const)('hashes large, small and empty files with %s', async (_name, options) => {
     const root = await tempDir();
     const big = Buffer.alloc((3 << 20) + 5, 7);
     writeFileSync(join(root, 'big'), big);
+    writeFileSync(join(root, 'big-unannounced'), big);
     writeFileSync(join(root, 'small'), 'foo');
     writeFileSync(join(root, 'empty'), '');
-    const pool = new HashPool({ workers: 2 });
+    const pool = new HashPool(options);
     try {
       const inputs = [
         { path: join(root, 'big'), size: big.length },
+        join(root, 'big-unannounced'),
         join(root, 'small'),
         { path: join(root, 'empty'), size: 0 },
       ];
+      const bigMd5 = hashBytes(big, { algorithms: ['md5'] });
       expect(await pool.hashFiles(inputs, { algorithms: ['md5'] })).toEqual([
-        hashBytes(big, { algorithms: ['md5'] }),
+        bigMd5,
+        bigMd5,
         { size: 3, md5: 'acbd18db4cc2f85cedef654fccc4a4d8' },
         { size: 0, md5: 'd41d8cd98f00b204e9800998ecf8427e' },
       ]);
@@ -66,17 +74,40 @@ describe('HashPool', () => {
     }
   });
 
-  it('rejects with CAIRN_HASH_FAILED naming a missing file, and stays usable', async () => {
+  it.each([
+    ['a worker thread', { workers: 1, useCallingThread: false }],
+    ['the calling thread', { workers: 1 }],
+  ] as const)(
+    'rejects with CAIRN_HASH_FAILED naming a missing file on %s, and stays usable',
+    async (_name, options) => {
+      const root = await tempDir();
+      writeFileSync(join(root, 'ok'), 'ok');
+      const pool = new HashPool(options);
+      try {
+        await expect(pool.hashFiles([join(root, 'ok'), join(root, 'gone')])).rejects.toMatchObject({
+          code: 'CAIRN_HASH_FAILED',
+          message: expect.stringContaining(join(root, 'gone')),
+          details: { errno: 'ENOENT' },
+        });
+        expect(await pool.hashFiles([join(root, 'ok')])).toEqual([hashBytes('ok')]);
+      } finally {
+        await pool.close();
+      }
+    },
+  );
+
+  it('trusts a known size only as far as the file agrees with it', async () => {
     const root = await tempDir();
-    writeFileSync(join(root, 'ok'), 'ok');
+    writeFileSync(join(root, 'grew'), 'longer than announced');
+    writeFileSync(join(root, 'shrank'), 'ab');
     const pool = new HashPool({ workers: 1 });
     try {
-      await expect(pool.hashFiles([join(root, 'ok'), join(root, 'gone')])).rejects.toMatchObject({
-        code: 'CAIRN_HASH_FAILED',
-        message: expect.stringContaining(join(root, 'gone')),
-        details: { errno: 'ENOENT' },
-      });
-      expect(await pool.hashFiles([join(root, 'ok')])).toEqual([hashBytes('ok')]);
+      await pool.warmUp();
+      const results = await pool.hashFiles([
+        { path: join(root, 'grew'), size: 6 },
+        { path: join(root, 'shrank'), size: 100 },
+      ]);
+      expect(results).toEqual([hashBytes('longer than announced'), hashBytes('ab')]);
     } finally {
       await pool.close();
     }
