@@ -11,7 +11,7 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
-import { link, open, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, open, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -66,6 +66,7 @@ export async function acquireLock(
     token: randomBytes(8).toString('hex'),
   };
   const content = `${JSON.stringify(info, null, 2)}\n`;
+  await mkdir(dirname(lockPath), { recursive: true });
   for (;;) {
     if (await createExclusive(lockPath, content)) {
       await fsyncDir(dirname(lockPath));
