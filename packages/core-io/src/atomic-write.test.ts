@@ -1,9 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { lstat, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../test/helpers.js';
+import { deadPid, tempDir, tempLeftovers } from '../test/helpers.js';
 import {
   cleanStaleTemps,
   ensureDir,
@@ -12,17 +11,6 @@ import {
   writeYamlAtomic,
 } from './atomic-write.js';
 import { hashBytes } from './hash.js';
-
-/** A pid that existed a moment ago and has exited. */
-function deadPid(): number {
-  const { pid } = spawnSync(process.execPath, ['-e', '0']);
-  if (pid === undefined) throw new Error('could not spawn');
-  return pid;
-}
-
-async function tempsIn(dir: string): Promise<string[]> {
-  return (await readdir(dir)).filter((n) => n.endsWith('.cairn-tmp'));
-}
 
 describe('writeFileAtomic', () => {
   it('writes the bytes and returns their md5, sha256 and size', async () => {
@@ -35,7 +23,7 @@ describe('writeFileAtomic', () => {
       md5: 'acbd18db4cc2f85cedef654fccc4a4d8',
       sha256: hashBytes('foo').sha256,
     });
-    expect(await tempsIn(dir)).toEqual([]);
+    expect(await tempLeftovers(dir)).toEqual([]);
   });
 
   it('accepts bytes, readable streams and async iterables', async () => {
@@ -79,7 +67,7 @@ describe('writeFileAtomic', () => {
     }
     await expect(writeFileAtomic(file, failing())).rejects.toThrow('source broke');
     expect(await readFile(file, 'utf8')).toBe('original');
-    expect(await tempsIn(dir)).toEqual([]);
+    expect(await tempLeftovers(dir)).toEqual([]);
   });
 
   it('stops on abort with an AbortError and cleans up', async () => {
@@ -89,7 +77,7 @@ describe('writeFileAtomic', () => {
     async function* slow() {
       yield Buffer.alloc(1024);
       // The temp file exists while the write is in progress, next to the target.
-      const temps = await tempsIn(dir);
+      const temps = await tempLeftovers(dir);
       expect(temps).toHaveLength(1);
       expect(temps[0]).toMatch(new RegExp(`^\\.big\\.${process.pid}\\.[0-9a-f]{12}\\.cairn-tmp$`));
       controller.abort();

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../test/helpers.js';
+import { readFixture, tempDir } from '../test/helpers.js';
 import { hashBytesDos2Unix, hashFileDos2Unix, isTextBlock } from './dos2unix.js';
 import { hashBytes } from './hash.js';
 
@@ -14,11 +13,7 @@ interface Dos2UnixVectors {
   divergent_2x_vs_3x: { md5: string; md5_dos2unix_dvc_data_3x_per_chunk: string };
 }
 
-const vectors = (
-  JSON.parse(
-    readFileSync(new URL('./__fixtures__/hash-vectors.json', import.meta.url), 'utf8'),
-  ) as { dos2unix: Dos2UnixVectors }
-).dos2unix;
+const vectors = readFixture<{ dos2unix: Dos2UnixVectors }>('hash-vectors.json').dos2unix;
 
 async function fileWith(bytes: Uint8Array): Promise<string> {
   const file = join(await tempDir(), 'data');

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { readFixture } from '../test/helpers.js';
 import { stringifyDvcYaml } from './dvc-yaml.js';
 
 interface DumpCase {
@@ -9,12 +9,8 @@ interface DumpCase {
   yaml: string;
 }
 
-function fixture<T>(name: string): T {
-  return JSON.parse(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8')) as T;
-}
-
-const cases = fixture<DumpCase[]>('dvc-yaml-cases.json');
-const { texts } = fixture<{ texts: Record<string, string> }>('dvc-texts.json');
+const cases = readFixture<DumpCase[]>('dvc-yaml-cases.json');
+const { texts } = readFixture<{ texts: Record<string, string> }>('dvc-texts.json');
 
 function loadBack(text: string): unknown {
   return parse(text, { version: '1.2', uniqueKeys: true });

@@ -1,9 +1,9 @@
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../test/helpers.js';
+import { readFixture, tempDir } from '../test/helpers.js';
 import { CHUNK_SIZE, hashBytes, hashFile, hashStream } from './hash.js';
 
 interface Md5Vector {
@@ -12,11 +12,7 @@ interface Md5Vector {
   source: string;
 }
 
-const vectors = (
-  JSON.parse(
-    readFileSync(new URL('./__fixtures__/hash-vectors.json', import.meta.url), 'utf8'),
-  ) as { file_md5: Md5Vector[] }
-).file_md5;
+const vectors = readFixture<{ file_md5: Md5Vector[] }>('hash-vectors.json').file_md5;
 
 describe('DVC file md5 vectors', () => {
   it.each(vectors.map((v) => [JSON.stringify(v.content), v] as const))(

@@ -2,7 +2,7 @@ import { chmod, lstat, readdir, readFile, readlink, stat, writeFile } from 'node
 import { join } from 'node:path';
 import type { LinkType } from '@cairn/types';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../test/helpers.js';
+import { tempDir, tempLeftovers } from '../test/helpers.js';
 import {
   detectLinkTypes,
   Linker,
@@ -16,10 +16,6 @@ async function cacheObject(dir: string, content: string, name = 'ac/bd18db'): Pr
   const path = join(dir, name.replace('/', '-'));
   await writeFile(path, content, { mode: READ_ONLY_MODE });
   return path;
-}
-
-async function leftovers(dir: string): Promise<string[]> {
-  return (await readdir(dir)).filter((n) => n.endsWith('.cairn-tmp'));
 }
 
 const mode = async (path: string) => (await stat(path)).mode & 0o777;
@@ -115,7 +111,7 @@ describe('Linker', () => {
       // Linking again over a result of the same kind (for hardlink: the same inode).
       await new Linker([type]).link(src, dst);
       expect(await readFile(dst, 'utf8')).toBe('new');
-      expect(await leftovers(dir)).toEqual([]);
+      expect(await tempLeftovers(dir)).toEqual([]);
     },
   );
 

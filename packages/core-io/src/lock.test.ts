@@ -1,17 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../test/helpers.js';
+import { deadPid, tempDir } from '../test/helpers.js';
 import { acquireLock, readLock } from './lock.js';
-
-function deadPid(): number {
-  const { pid } = spawnSync(process.execPath, ['-e', '0']);
-  if (pid === undefined) throw new Error('could not spawn');
-  return pid;
-}
 
 function lockText(fields: Record<string, unknown>): string {
   return `${JSON.stringify(

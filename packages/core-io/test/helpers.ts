@@ -1,5 +1,6 @@
-import { accessSync, constants } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, readFileSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -31,4 +32,22 @@ export const distIndex = new URL('../dist/index.js', import.meta.url);
 /** The compiled package (built by the global setup), typed like the sources. */
 export async function importDist(): Promise<typeof import('../src/index.js')> {
   return (await import(pathToFileURL(distIndex.pathname).href)) as typeof import('../src/index.js');
+}
+
+/** A pid that existed a moment ago and has exited. */
+export function deadPid(): number {
+  const { pid } = spawnSync(process.execPath, ['-e', '0']);
+  if (pid === undefined) throw new Error('could not start a process');
+  return pid;
+}
+
+/** The `*.cairn-tmp` files left in a folder. */
+export async function tempLeftovers(dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter((name) => name.endsWith('.cairn-tmp'));
+}
+
+/** A JSON fixture from src/__fixtures__ (typed by the caller). */
+export function readFixture<T>(name: string): T {
+  const url = new URL(`../src/__fixtures__/${name}`, import.meta.url);
+  return JSON.parse(readFileSync(url, 'utf8')) as T;
 }

@@ -1,11 +1,11 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readLock } from '../src/lock.js';
-import { distIndex, tempDir } from './helpers.js';
+import { deadPid, distIndex, tempDir } from './helpers.js';
 
 const holder = fileURLToPath(new URL('./fixtures/lock-holder.mjs', import.meta.url));
 const distUrl = pathToFileURL(distIndex.pathname).href;
@@ -54,7 +54,7 @@ describe('the lock across processes', () => {
   it('is recovered from a dead holder by exactly one process at a time', async () => {
     const dir = await tempDir();
     const [lockPath, logPath] = [join(dir, 'lock'), join(dir, 'log')];
-    const { pid } = spawnSync(process.execPath, ['-e', '0']);
+    const pid = deadPid();
     await writeFile(
       lockPath,
       JSON.stringify({
