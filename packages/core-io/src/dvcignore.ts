@@ -4,7 +4,7 @@
  * subfolder's patterns are rebased onto the root and appended to the inherited list, where the
  * last matching pattern decides.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 
@@ -101,7 +101,7 @@ export class DvcIgnore {
     const parent = relDir === '' ? IgnoreRules.none : this.rulesFor(parentDir(relDir));
     const file = join(this.root, relDir, DVCIGNORE_FILE);
     const rules =
-      (hasIgnoreFile ?? existsSync(file))
+      (hasIgnoreFile ?? statSync(file, { throwIfNoEntry: false })?.isFile() === true)
         ? parent.extend(relDir, readFileSync(file, 'utf8'))
         : parent;
     this.rulesByDir.set(relDir, rules);

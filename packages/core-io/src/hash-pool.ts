@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { CairnError, type ProgressListener } from '@cairn/types';
 import { DEFAULT_ALGORITHMS, type HashAlgorithm, type HashResult, hashFile } from './hash.js';
-import hashBatch from './hash-batch.cjs';
+import { hashBatch } from './hash-batch.js';
 import type { WorkerRequest, WorkerResponse } from './hash-protocol.js';
 
 export interface HashPoolOptions {
@@ -25,7 +25,7 @@ export interface HashPoolOptions {
    * then all worker threads.
    */
   useCallingThread?: boolean;
-  /** The worker script; defaults to `hash-worker.cjs` next to this module. */
+  /** The worker script; defaults to `hash-worker.js` next to this module. */
   workerUrl?: URL;
 }
 
@@ -92,7 +92,7 @@ export class HashPool {
     this.size = Math.max(1, Math.floor(options.workers ?? availableParallelism()));
     this.useCallingThread = options.useCallingThread ?? true;
     this.threads = this.useCallingThread ? this.size - 1 : this.size;
-    this.workerUrl = options.workerUrl ?? new URL('./hash-worker.cjs', import.meta.url);
+    this.workerUrl = options.workerUrl ?? new URL('./hash-worker.js', import.meta.url);
   }
 
   /** Hash every file; the result at index i belongs to `inputs[i]`. */

@@ -2,11 +2,10 @@
  * Hashing of one batch of files, shared by the `HashPool` workers and by the pool's own thread
  * while the workers start. Small files (up to 1 MiB) are read with one `readSync` into a reusable
  * buffer and hashed with one-shot `crypto.hash`; larger ones are streamed through the same
- * buffer, so memory stays constant. CommonJS with only Node built-ins, for a fast worker start.
+ * buffer, so memory stays constant. Only Node built-ins, for a fast worker start.
  */
-import crypto = require('node:crypto');
-import fs = require('node:fs');
-
+import { createHash, hash } from 'node:crypto';
+import { closeSync, constants, openSync, readSync } from 'node:fs';
 import type { WorkerRequest, WorkerResponse } from './hash-protocol.js';
 
 const BUFFER_SIZE = 1 << 20;
@@ -26,11 +25,11 @@ function hashOne(
   digests: string[],
   smallOnly: boolean,
 ): number {
-  const fd = fs.openSync(path, fs.constants.O_RDONLY);
+  const fd = openSync(path, constants.O_RDONLY);
   try {
     let filled = 0;
     for (;;) {
-      const n = fs.readSync(fd, buffer, filled, BUFFER_SIZE - filled, null);
+      const n = readSync(fd, buffer, filled, BUFFER_SIZE - filled, null);
       if (n === 0) break;
       filled += n;
       if (filled === BUFFER_SIZE) {
@@ -41,23 +40,23 @@ function hashOne(
       if (filled === expectedSize) break;
     }
     const bytes = buffer.subarray(0, filled);
-    for (const algorithm of algorithms) digests.push(crypto.hash(algorithm, bytes, 'hex'));
+    for (const algorithm of algorithms) digests.push(hash(algorithm, bytes, 'hex'));
     return filled;
   } finally {
-    fs.closeSync(fd);
+    closeSync(fd);
   }
 }
 
 /** The buffer is full: hash it and the rest of the file chunk by chunk. */
 function streamRest(fd: number, algorithms: readonly string[], digests: string[]): number {
-  const hashes = algorithms.map((a) => crypto.createHash(a));
+  const hashes = algorithms.map((a) => createHash(a));
   let size = 0;
   let n = BUFFER_SIZE;
   while (n > 0) {
     const chunk = buffer.subarray(0, n);
     for (const h of hashes) h.update(chunk);
     size += n;
-    n = fs.readSync(fd, buffer, 0, BUFFER_SIZE, null);
+    n = readSync(fd, buffer, 0, BUFFER_SIZE, null);
   }
   for (const h of hashes) digests.push(h.digest('hex'));
   return size;
@@ -67,7 +66,7 @@ function streamRest(fd: number, algorithms: readonly string[], digests: string[]
  * Hashes a batch synchronously. With `smallOnly` (the pool's own thread, which must not block for
  * long), files larger than 1 MiB are skipped and reported with size -2 and empty digests.
  */
-function hashBatch(request: WorkerRequest, smallOnly = false): WorkerResponse {
+export function hashBatch(request: WorkerRequest, smallOnly = false): WorkerResponse {
   if (buffer.length === 0) buffer = Buffer.allocUnsafe(BUFFER_SIZE);
   const response: WorkerResponse = { id: request.id, sizes: [], digests: [], errors: [] };
   const { paths, algorithms } = request;
@@ -97,5 +96,3 @@ function hashBatch(request: WorkerRequest, smallOnly = false): WorkerResponse {
   }
   return response;
 }
-
-export = hashBatch;
