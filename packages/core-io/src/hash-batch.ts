@@ -62,15 +62,25 @@ function streamRest(fd: number, algorithms: readonly string[], digests: string[]
   return size;
 }
 
+export interface BatchLimits {
+  /** Skip files larger than 1 MiB, reported with size -2 and empty digests. */
+  smallOnly?: boolean;
+  /** Stop once this many bytes are hashed; the files after that get no entry at all. */
+  byteBudget?: number;
+}
+
 /**
- * Hashes a batch synchronously. With `smallOnly` (the pool's own thread, which must not block for
- * long), files larger than 1 MiB are skipped and reported with size -2 and empty digests.
+ * Hashes a batch synchronously. The pool's own thread passes limits so that one turn never
+ * blocks its event loop for long; workers hash whole batches.
  */
-export function hashBatch(request: WorkerRequest, smallOnly = false): WorkerResponse {
+export function hashBatch(request: WorkerRequest, limits: BatchLimits = {}): WorkerResponse {
   if (buffer.length === 0) buffer = Buffer.allocUnsafe(BUFFER_SIZE);
   const response: WorkerResponse = { id: request.id, sizes: [], digests: [], errors: [] };
   const { paths, algorithms } = request;
-  for (let i = 0; i < paths.length; i++) {
+  const smallOnly = limits.smallOnly ?? false;
+  const budget = limits.byteBudget ?? Number.POSITIVE_INFINITY;
+  let hashed = 0;
+  for (let i = 0; i < paths.length && hashed < budget; i++) {
     const before = response.digests.length;
     try {
       const size = hashOne(
@@ -81,6 +91,7 @@ export function hashBatch(request: WorkerRequest, smallOnly = false): WorkerResp
         smallOnly,
       );
       if (size === TOO_LARGE) for (const _ of algorithms) response.digests.push('');
+      else hashed += size;
       response.sizes.push(size);
     } catch (error) {
       const { code, message } = error as { code?: unknown; message?: unknown };

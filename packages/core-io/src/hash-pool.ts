@@ -45,8 +45,10 @@ const MAX_BATCH_FILES = 256;
 const MAX_BATCH_BYTES = 8 << 20;
 // Batches kept queued at each worker, so it never waits for the next message.
 const IN_FLIGHT_PER_WORKER = 2;
-// The calling thread hashes this many files per event-loop turn (well under a millisecond).
+// The calling thread hashes at most this many files, or about this many bytes, per event-loop
+// turn: a millisecond or two of blocking at most.
 const OWN_SLICE_FILES = 32;
+const OWN_SLICE_BYTES = 1 << 20;
 const SKIPPED_AS_TOO_LARGE = -2;
 
 interface Batch {
@@ -243,9 +245,18 @@ export class HashPool {
       await this.hashAsync(job, slice);
       return;
     }
-    const response = hashBatch(requestFor(batch, slice), true);
-    const skipped = slice.filter((_, k) => response.sizes[k] === SKIPPED_AS_TOO_LARGE);
-    this.complete(job, slice, response);
+    const response = hashBatch(requestFor(batch, slice), {
+      smallOnly: true,
+      byteBudget: OWN_SLICE_BYTES,
+    });
+    const handled = slice.slice(0, response.sizes.length);
+    const unhandled = slice.slice(response.sizes.length);
+    if (unhandled.length > 0) {
+      if (batch.indexes.length === 0) this.queue.splice(index, 0, batch);
+      batch.indexes.unshift(...unhandled);
+    }
+    const skipped = handled.filter((_, k) => response.sizes[k] === SKIPPED_AS_TOO_LARGE);
+    this.complete(job, handled, response);
     if (skipped.length > 0) {
       this.queue.unshift({ id: this.nextBatchId++, job, indexes: skipped, large: true });
       this.dispatch();

@@ -96,6 +96,30 @@ describe('HashPool', () => {
     },
   );
 
+  it('hashes medium files on the calling thread a few at a time, in order', async () => {
+    const root = await tempDir();
+    const paths = Array.from({ length: 9 }, (_, i) => {
+      const path = join(root, `m${i}`);
+      writeFileSync(path, Buffer.alloc(600 << 10, i));
+      return path;
+    });
+    const pool = new HashPool({ workers: 1 });
+    const seen: number[] = [];
+    try {
+      const results = await pool.hashFiles(paths, {
+        onProgress: (e) => {
+          if (e.type === 'progress') seen.push(e.done);
+        },
+      });
+      expect(results).toEqual(paths.map((p) => hashBytes(readFileSync(p))));
+      // At most about 1 MiB per turn: two of these files, never all nine at once.
+      expect(seen.length).toBeGreaterThanOrEqual(4);
+      expect(seen.at(-1)).toBe(9);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('trusts a known size only as far as the file agrees with it', async () => {
     const root = await tempDir();
     writeFileSync(join(root, 'grew'), 'longer than announced');
