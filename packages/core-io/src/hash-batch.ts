@@ -1,6 +1,6 @@
 /**
- * Hashing of one batch of files, shared by the `HashPool` workers and by the pool's own thread
- * while the workers start. Small files (up to 1 MiB) are read with one `readSync` into a reusable
+ * Hashing of one batch of files, shared by the `HashPool` workers and by the calling thread
+ * when it takes part. Small files (up to 1 MiB) are read with one `readSync` into a reusable
  * buffer and hashed with one-shot `crypto.hash`; larger ones are streamed through the same
  * buffer, so memory stays constant. Only Node built-ins, for a fast worker start.
  */
