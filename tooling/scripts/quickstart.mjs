@@ -22,7 +22,12 @@ const env = {
 function run(file, args) {
   const shown = file === process.execPath ? ['cairn', ...args.slice(1)] : [file, ...args];
   console.log(`\n$ ${shown.join(' ')}`);
-  const out = execFileSync(file, args, { cwd: work, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync(file, args, {
+    cwd: work,
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   if (out) process.stdout.write(out);
   return out;
 }

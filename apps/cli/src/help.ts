@@ -54,12 +54,15 @@ export function commandHelp(command: CommandDefinition, globals: OptionsSpec): s
   if (command.positionals?.length) {
     const width = Math.max(...command.positionals.map((p) => p.name.length)) + 4;
     lines.push('', 'Arguments:');
-    for (const p of command.positionals) lines.push(`  ${`<${p.name}>`.padEnd(width)}${p.description}`);
+    for (const p of command.positionals)
+      lines.push(`  ${`<${p.name}>`.padEnd(width)}${p.description}`);
   }
-  if (Object.keys(command.options).length) lines.push('', 'Options:', ...optionLines(command.options));
+  if (Object.keys(command.options).length)
+    lines.push('', 'Options:', ...optionLines(command.options));
   lines.push('', 'Global options:', ...optionLines(globals));
   lines.push('', 'Exit codes:', ...exitCodeLines({ ...COMMON_EXIT_CODES, ...command.exitCodes }));
-  if (command.examples?.length) lines.push('', 'Examples:', ...command.examples.map((e) => `  ${e}`));
+  if (command.examples?.length)
+    lines.push('', 'Examples:', ...command.examples.map((e) => `  ${e}`));
   return lines.join('\n');
 }
 

@@ -19,7 +19,8 @@ export function isGroup(node: CommandEntry | CommandGroup): node is CommandGroup
 }
 
 const load =
-  (importer: () => Promise<{ default: CommandDefinition }>) => async (): Promise<CommandDefinition> =>
+  (importer: () => Promise<{ default: CommandDefinition }>) =>
+  async (): Promise<CommandDefinition> =>
     (await importer()).default;
 
 export const commands: CommandTree = {

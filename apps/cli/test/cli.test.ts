@@ -21,13 +21,13 @@ describe('cairn (global behaviour)', () => {
   it('exits 2 on an unknown command, with a hint', async () => {
     const { exitCode, stderr } = await cairn(['frobnicate'], { cwd: tempDir() });
     expect(exitCode).toBe(2);
-    expect(stderr).toBe("error: unknown command 'frobnicate'\nhint: see 'cairn --help'\n");
+    expect(stderr).toBe("error: unknown command 'frobnicate'\nhint: see 'cairn --help'");
   });
 
   it('exits 2 on an unknown option', async () => {
     const { exitCode, stderr } = await cairn(['init', '--frobnicate'], { cwd: tempDir() });
     expect(exitCode).toBe(2);
-    expect(stderr).toBe("error: unknown option '--frobnicate'\nhint: see 'cairn init --help'\n");
+    expect(stderr).toBe("error: unknown option '--frobnicate'\nhint: see 'cairn init --help'");
   });
 
   it('exits 2 on an unexpected argument', async () => {

@@ -10,7 +10,9 @@ describe('cairn init', () => {
     expect(exitCode).toBe(0);
     expect(stdout).toContain('Initialized Cairn repository');
     expect(readFileSync(join(dir, '.dvc/config'), 'utf8')).toBe('');
-    expect(readFileSync(join(dir, '.dvc/.gitignore'), 'utf8')).toBe('/config.local\n/tmp\n/cache\n');
+    expect(readFileSync(join(dir, '.dvc/.gitignore'), 'utf8')).toBe(
+      '/config.local\n/tmp\n/cache\n',
+    );
     expect(readFileSync(join(dir, '.dvcignore'), 'utf8')).toBe(
       '# Add patterns of files dvc should ignore, which could improve\n# the performance. Learn more at\n# https://dvc.org/doc/user-guide/dvcignore\n',
     );
@@ -24,7 +26,7 @@ describe('cairn init', () => {
     const refused = await cairn(['init'], { cwd: dir });
     expect(refused.exitCode).toBe(1);
     expect(refused.stderr).toBe(
-      `error: ${dir} is not tracked by any supported SCM tool (e.g. Git)\nhint: run 'git init' first, or use --no-scm to work without git\n`,
+      `error: ${dir} is not tracked by any supported SCM tool (e.g. Git)\nhint: run 'git init' first, or use --no-scm to work without git`,
     );
     const ok = await cairn(['init', '--no-scm'], { cwd: dir });
     expect(ok.exitCode).toBe(0);
@@ -47,14 +49,16 @@ describe('cairn init', () => {
     const again = await cairn(['init'], { cwd: dir });
     expect(again.exitCode).toBe(1);
     expect(again.stderr).toBe(
-      `error: '.dvc' exists in ${dir}\nhint: use --force to re-initialise (the cache is kept)\n`,
+      `error: '.dvc' exists in ${dir}\nhint: use --force to re-initialise (the cache is kept)`,
     );
     await run('mkdir', ['-p', join(dir, '.dvc/cache/files/md5/ac')], dir);
     writeFileSync(join(dir, '.dvc/cache/files/md5/ac/bd18db4cc2f85cedef654fccc4a4d8'), 'foo');
     writeFileSync(join(dir, '.dvc/config'), '[core]\n    remote = x\n');
     expect((await cairn(['init', '--force'], { cwd: dir })).exitCode).toBe(0);
     expect(readFileSync(join(dir, '.dvc/config'), 'utf8')).toBe('');
-    expect(readFileSync(join(dir, '.dvc/cache/files/md5/ac/bd18db4cc2f85cedef654fccc4a4d8'), 'utf8')).toBe('foo');
+    expect(
+      readFileSync(join(dir, '.dvc/cache/files/md5/ac/bd18db4cc2f85cedef654fccc4a4d8'), 'utf8'),
+    ).toBe('foo');
   });
 });
 
@@ -64,11 +68,11 @@ describe('cairn doctor', () => {
     await cairn(['init'], { cwd: dir });
     writeFileSync(
       join(dir, '.dvc/config'),
-      "[core]\n    remote = storage\n['remote \"storage\"']\n    url = ../store\n",
+      '[core]\n    remote = storage\n[\'remote "storage"\']\n    url = ../store\n',
     );
     writeFileSync(
       join(dir, '.dvc/config.local'),
-      "['remote \"web\"']\n    url = https://alice:s3cret@example.com/repo.dvc\n",
+      '[\'remote "web"\']\n    url = https://alice:s3cret@example.com/repo.dvc\n',
     );
     const { exitCode, stdout } = await cairn(['doctor', '--json'], { cwd: dir });
     expect(exitCode).toBe(0);
@@ -76,7 +80,11 @@ describe('cairn doctor', () => {
     expect(report.node).toBe(process.version);
     expect(report.repo.root).toBe(dir);
     expect(report.repo.cacheTypes).toEqual(['reflink', 'copy']);
-    expect(report.repo.supportedLinkTypes).toMatchObject({ copy: true, hardlink: true, symlink: true });
+    expect(report.repo.supportedLinkTypes).toMatchObject({
+      copy: true,
+      hardlink: true,
+      symlink: true,
+    });
     expect(report.repo.remotes).toEqual([
       { name: 'storage', url: join(dir, 'store'), default: true },
       { name: 'web', url: 'https://alice:***@example.com/repo.dvc', default: false },
@@ -97,7 +105,7 @@ describe('cairn doctor', () => {
     const { exitCode, stderr } = await cairn(['doctor'], { cwd: dir });
     expect(exitCode).toBe(1);
     expect(stderr).toBe(
-      `error: .dvc/config:3:1: core.autostage: expected boolean, got string "maybe"\n`,
+      `error: .dvc/config:3:1: core.autostage: expected boolean, got string "maybe"`,
     );
   });
 });

@@ -6,7 +6,7 @@ import { StateIndex } from './state-index.js';
 
 const A = 'acbd18db4cc2f85cedef654fccc4a4d8';
 const B = '37b51d194a7513e45b56f6524f2d51f2';
-const stat = { ino: 42, mtimeMs: 1732500000123.4567, size: 3 };
+const stat = { ino: 42, mtimeMs: 1732500000123.4568, size: 3 };
 
 let dir: string;
 beforeEach(() => {
@@ -57,7 +57,10 @@ describe('StateIndex', () => {
 
   it('skips corrupt lines and unknown formats', () => {
     const file = join(dir, 'cairn-state-v1.log');
-    writeFileSync(file, `cairn-state v1\nnot a line\n${A}\tx\t1\t2\t/w/a\n${A}\t3\t42\t${stat.mtimeMs}\t/w/ok\n`);
+    writeFileSync(
+      file,
+      `cairn-state v1\nnot a line\n${A}\tx\t1\t2\t/w/a\n${A}\t3\t42\t${stat.mtimeMs}\t/w/ok\n`,
+    );
     const index = StateIndex.open(dir);
     expect(index.size).toBe(1);
     expect(index.get('/w/ok', stat)).toBe(A);
@@ -67,14 +70,17 @@ describe('StateIndex', () => {
 
   it('compacts a log that grew past its live entries', async () => {
     const index = StateIndex.open(dir);
-    for (let round = 0; round < 3; round++) {
-      for (let i = 0; i < 6000; i++) index.set(`/w/f${i}`, { ...stat, size: round }, round % 2 ? A : B);
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 6000; i++)
+        index.set(`/w/f${i}`, { ...stat, size: round }, round % 2 ? A : B);
       await index.flush();
     }
     const lines = readFileSync(join(dir, 'cairn-state-v1.log'), 'utf8').split('\n').length;
-    expect(lines).toBeLessThan(6000 * 2);
+    // Without compaction the log would hold all 30,000 lines.
+    expect(lines).toBeLessThan(6000 * 3);
     const reopened = StateIndex.open(dir);
     expect(reopened.size).toBe(6000);
-    expect(reopened.get('/w/f5999', { ...stat, size: 2 })).toBe(B);
+    expect(reopened.get('/w/f5999', { ...stat, size: 4 })).toBe(B);
+    expect(reopened.get('/w/f5999', { ...stat, size: 3 })).toBeUndefined();
   });
 });

@@ -8,7 +8,15 @@
  * see a wrong entry. When the log grows well past its live entries it is compacted into a new
  * file that atomically replaces the old one.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@cairn/core-io';
 
@@ -81,7 +89,8 @@ export class StateIndex {
 
   /** Forgets a path (e.g. a corrupt object that was removed). */
   delete(path: string): void {
-    if (this.entries.delete(path)) this.pending.push(formatLine(path, { ino: 0, mtimeMs: 0, size: -1 }, '-'));
+    if (this.entries.delete(path))
+      this.pending.push(formatLine(path, { ino: 0, mtimeMs: 0, size: -1 }, '-'));
   }
 
   /** Persists what was set since the last flush. */
@@ -143,7 +152,11 @@ function parseLine(line: string): { path: string; entry: Entry } | undefined {
   const [md5, size, ino, mtimeMs, path] = fields as [string, string, string, string, string];
   if (md5 !== '-' && !MD5.test(md5)) return undefined;
   const entry = { md5, size: Number(size), ino: Number(ino), mtimeMs: Number(mtimeMs) };
-  if (!Number.isFinite(entry.size) || !Number.isFinite(entry.ino) || !Number.isFinite(entry.mtimeMs)) {
+  if (
+    !Number.isFinite(entry.size) ||
+    !Number.isFinite(entry.ino) ||
+    !Number.isFinite(entry.mtimeMs)
+  ) {
     return undefined;
   }
   return { path: unescapePath(path), entry };

@@ -74,8 +74,8 @@ describe('parseTree safety', () => {
     expect(() => parseTree('{}', oid)).toThrow('expected a JSON list of {md5, relpath}');
     expect(() => parseTree('[{"relpath": "a"}]', oid)).toThrow('entry 0 (a) has no valid md5');
     expect(() => parseTree('not json', oid)).toThrow('directory object x.dir is invalid: not JSON');
-    expect(() =>
-      parseTree(`[{"md5": "${md5('a')}", "relpath": "a", "size": 1}]`, oid),
-    ).toThrow('entry 0 (a) has extra keys');
+    expect(() => parseTree(`[{"md5": "${md5('a')}", "relpath": "a", "size": 1}]`, oid)).toThrow(
+      'entry 0 (a) has extra keys',
+    );
   });
 });

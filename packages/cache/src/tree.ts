@@ -98,7 +98,10 @@ export function buildTree(entries: TreeEntry[]): Tree {
   const sorted = sortEntries(entries);
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i]?.relpath === sorted[i - 1]?.relpath) {
-      throw new CairnError('CAIRN_TREE_DUPLICATE', `duplicate path in directory: ${sorted[i]?.relpath}`);
+      throw new CairnError(
+        'CAIRN_TREE_DUPLICATE',
+        `duplicate path in directory: ${sorted[i]?.relpath}`,
+      );
     }
   }
   const bytes = serializeTree(sorted);
@@ -148,7 +151,8 @@ export function parseTree(bytes: Buffer | string, oid: string): TreeEntry[] {
     if (typeof md5 !== 'string' || !/^[0-9a-fA-F]{32}$/.test(md5)) {
       fail(`entry ${index} (${String(relpath)}) has no valid md5`);
     }
-    if (Object.keys(record).length !== 2) fail(`entry ${index} (${String(relpath)}) has extra keys`);
+    if (Object.keys(record).length !== 2)
+      fail(`entry ${index} (${String(relpath)}) has extra keys`);
     const problem = unsafeRelpath(relpath as string);
     if (problem) {
       throw new CairnError(

@@ -37,10 +37,14 @@ export async function gitRaw(args: string[], options: GitOptions): Promise<Buffe
       });
     }
     const stderr = e.stderr ? Buffer.from(e.stderr).toString('utf8').trim() : '';
-    throw new CairnError('CAIRN_GIT', `git ${args[0]} failed: ${stderr || `exit code ${e.exitCode}`}`, {
-      cause: error,
-      details: { args, exitCode: e.exitCode },
-    });
+    throw new CairnError(
+      'CAIRN_GIT',
+      `git ${args[0]} failed: ${stderr || `exit code ${e.exitCode}`}`,
+      {
+        cause: error,
+        details: { args, exitCode: e.exitCode },
+      },
+    );
   }
 }
 
@@ -67,7 +71,9 @@ export async function resolveRev(root: string, rev: string): Promise<string> {
   try {
     return await git(['rev-parse', '--verify', '-q', `${rev}^{commit}`], { cwd: root });
   } catch (error) {
-    throw new CairnError('CAIRN_GIT_UNKNOWN_REV', `unknown git revision '${rev}'`, { cause: error });
+    throw new CairnError('CAIRN_GIT_UNKNOWN_REV', `unknown git revision '${rev}'`, {
+      cause: error,
+    });
   }
 }
 
@@ -106,9 +112,7 @@ export async function listAllCommits(
   { experiments = false }: { experiments?: boolean } = {},
 ): Promise<string[]> {
   if ((await headSha(root)) === undefined) return [];
-  const args = experiments
-    ? ['rev-list', '--all']
-    : ['rev-list', '--exclude=refs/exps/*', '--all'];
+  const args = experiments ? ['rev-list', '--all'] : ['rev-list', '--exclude=refs/exps/*', '--all'];
   const out = await git(args, { cwd: root });
   return out.split('\n').filter(Boolean);
 }

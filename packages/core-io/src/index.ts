@@ -1,5 +1,24 @@
 // Public API of @cairn/core-io: explicit named exports only.
 export {
+  type AtomicWriteData,
+  type AtomicWriteOptions,
+  type AtomicWriteResult,
+  cleanStaleTemps,
+  ensureDir,
+  fsyncDir,
+  writeFileAtomic,
+  writeJsonAtomic,
+  writeYamlAtomic,
+} from './atomic-write.js';
+export {
+  type Dos2UnixResult,
+  hashBytesDos2Unix,
+  hashFileDos2Unix,
+  isTextBlock,
+} from './dos2unix.js';
+export { stringifyDvcYaml } from './dvc-yaml.js';
+export { DVCIGNORE_FILE, DvcIgnore, IgnoreRules } from './dvcignore.js';
+export {
   findGitRoot,
   type GitOptions,
   git,
@@ -12,3 +31,38 @@ export {
   readFileAtRev,
   resolveRev,
 } from './git.js';
+export {
+  type HashAlgorithm,
+  type HashOptions,
+  type HashResult,
+  hashBytes,
+  hashFile,
+  hashStream,
+} from './hash.js';
+export {
+  type HashFilesOptions,
+  type HashInput,
+  HashPool,
+  type HashPoolOptions,
+} from './hash-pool.js';
+export {
+  detectLinkTypes,
+  Linker,
+  type LinkerOptions,
+  type LinkFallbackEvent,
+  type LinkOptions,
+  type LinkTypeSupport,
+  READ_ONLY_MODE,
+  unprotect,
+} from './link.js';
+export { acquireLock, type LockHandle, type LockInfo, type LockOptions, readLock } from './lock.js';
+export { assertInside } from './path-inside.js';
+export { isProcessAlive } from './process-alive.js';
+export { TEMP_SUFFIX } from './temp-name.js';
+export {
+  type WalkDiagnostic,
+  type WalkEntry,
+  type WalkOptions,
+  type WalkResult,
+  walkTree,
+} from './walk.js';

@@ -25,7 +25,11 @@ export interface DoctorReport {
   } | null;
 }
 
-export async function doctor(cwd: string, cairnVersion: string, env = process.env): Promise<DoctorReport> {
+export async function doctor(
+  cwd: string,
+  cairnVersion: string,
+  env = process.env,
+): Promise<DoctorReport> {
   let gitVersion: string | null = null;
   try {
     gitVersion = (await git(['--version'], { cwd })).replace(/^git version /, '');
@@ -54,7 +58,9 @@ export async function doctor(cwd: string, cairnVersion: string, env = process.en
       cacheDir: repo.cacheDir,
       cacheTypes: repo.linkTypes,
       supportedLinkTypes: await detectLinkTypes(repo.cacheDir, repo.root),
-      remotes: repo.remotes().map((r) => ({ name: r.name, url: redactUrl(r.url), default: r.isDefault })),
+      remotes: repo
+        .remotes()
+        .map((r) => ({ name: r.name, url: redactUrl(r.url), default: r.isDefault })),
     },
   };
 }

@@ -14,6 +14,12 @@ export {
 export { type ConfigKey, parseConfigKey, setConfigValue, unsetConfigValue } from './config/edit.js';
 export { IniDocument, type IniEntry, type IniValue, quoteValue } from './config/ini.js';
 export { type DoctorReport, doctor, redactUrl } from './doctor.js';
-export { DVC_GITIGNORE, DVCIGNORE_TEMPLATE, type InitOptions, type InitResult, initRepo } from './init.js';
+export {
+  DVC_GITIGNORE,
+  DVCIGNORE_TEMPLATE,
+  type InitOptions,
+  type InitResult,
+  initRepo,
+} from './init.js';
 export { DVC_DIR, findRepoRoot } from './paths.js';
-export { DEFAULT_LINK_TYPES, type OpenOptions, Repo, type RemoteInfo } from './repo.js';
+export { DEFAULT_LINK_TYPES, type OpenOptions, type RemoteInfo, Repo } from './repo.js';

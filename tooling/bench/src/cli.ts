@@ -13,6 +13,16 @@ export interface Bench {
 }
 
 export const BENCHES: Readonly<Record<string, Bench>> = {
+  hash: {
+    description:
+      '@cairn/core-io: md5 of a 1 GiB file vs md5sum; 20,000 x 4 KiB files vs find | xargs md5sum',
+    load: () => import('./hash.js'),
+  },
+  walk: {
+    description:
+      '@cairn/core-io: walkTree over 100,000 files (with and without .dvcignore) vs find',
+    load: () => import('./walk.js'),
+  },
   metrics: {
     description:
       '@cairn/eval-metrics: threshold sweep and ROC AUC on 10^7 scores against one Float64Array sort',

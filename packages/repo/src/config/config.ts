@@ -12,7 +12,10 @@ import { type IniDocument as IniDoc, IniDocument, type IniValue } from './ini.js
 export type ConfigLevel = 'system' | 'global' | 'repo' | 'local';
 export const CONFIG_LEVELS: readonly ConfigLevel[] = ['system', 'global', 'repo', 'local'];
 
-export type RawConfig = Record<string, Record<string, IniValue> | Record<string, Record<string, IniValue>>>;
+export type RawConfig = Record<
+  string,
+  Record<string, IniValue> | Record<string, Record<string, IniValue>>
+>;
 
 export interface LoadedConfig {
   /** Merged and validated, paths resolved to absolute. */
@@ -33,7 +36,10 @@ const PATH_OPTIONS = new Set([
 ]);
 const URL_WITH_SCHEME = /^\w+:\/\//;
 
-export function configFiles(dvcDir: string, env: NodeJS.ProcessEnv = process.env): Record<ConfigLevel, string> {
+export function configFiles(
+  dvcDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Record<ConfigLevel, string> {
   const xdgConfig = env.XDG_CONFIG_HOME ?? join(homedir(), '.config');
   return {
     system: join(env.DVC_SYSTEM_CONFIG_DIR ?? '/etc/xdg/dvc', 'config'),
@@ -59,7 +65,8 @@ export function toRawConfig(doc: IniDoc): RawConfig {
     if (named) {
       const kind = (named[1] as string).toLowerCase();
       const name = (named[2] as string).toLowerCase();
-      const group = (raw[kind] ??= {}) as Record<string, Record<string, IniValue>>;
+      raw[kind] ??= {};
+      const group = raw[kind] as Record<string, Record<string, IniValue>>;
       group[name] = { ...group[name], ...values };
     } else {
       const key = section.trim().toLowerCase();
@@ -181,7 +188,9 @@ export function assertNotSecret(level: ConfigLevel, key: string, option: string)
     throw new CairnError(
       'CAIRN_CONFIG_SECRET',
       `refusing to store '${key}' in .dvc/config, which is committed to git`,
-      { hint: 'store credentials with --local (.dvc/config.local, git-ignored) or in environment variables' },
+      {
+        hint: 'store credentials with --local (.dvc/config.local, git-ignored) or in environment variables',
+      },
     );
   }
 }

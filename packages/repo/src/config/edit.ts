@@ -30,22 +30,22 @@ export function parseConfigKey(key: string): ConfigKey {
   if (named) {
     return { section: `${kind} "${parts.slice(1, -1).join('.')}"`, option: parts.at(-1) as string };
   }
-  if (parts.length > 2) throw usageError(`invalid config key '${key}'`, "expected '<section>.<option>'");
+  if (parts.length > 2)
+    throw usageError(`invalid config key '${key}'`, "expected '<section>.<option>'");
   return { section: kind as string, option: parts[1] as string };
 }
 
 export function readDocument(file: string): IniDocument {
-  return existsSync(file) ? IniDocument.parse(readFileSync(file, 'utf8'), file) : IniDocument.empty();
+  return existsSync(file)
+    ? IniDocument.parse(readFileSync(file, 'utf8'), file)
+    : IniDocument.empty();
 }
 
 /**
  * Applies `edit` to the document of one level, validates the result against DVC's schema (so
  * neither tool is ever handed a config it rejects) and writes it back atomically.
  */
-export async function editConfigFile<T>(
-  file: string,
-  edit: (doc: IniDocument) => T,
-): Promise<T> {
+export async function editConfigFile<T>(file: string, edit: (doc: IniDocument) => T): Promise<T> {
   const doc = readDocument(file);
   const result = edit(doc);
   validateDocument(doc, file);

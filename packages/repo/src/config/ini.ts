@@ -158,7 +158,9 @@ export class IniDocument {
   }
 
   toString(): string {
-    return this.lines.length === 0 ? '' : `${this.lines.map((l) => l.raw).join(this.eol)}${this.eol}`;
+    return this.lines.length === 0
+      ? ''
+      : `${this.lines.map((l) => l.raw).join(this.eol)}${this.eol}`;
   }
 
   private findSection(name: string): { line: SectionLine; index: number } | undefined {
@@ -207,7 +209,9 @@ function sameKey(a: string, b: string): boolean {
 
 function normaliseSection(name: string): string {
   const named = NAMED_SECTION.exec(name);
-  return named ? `${named[1]?.toLowerCase()} "${named[2]?.toLowerCase()}"` : name.trim().toLowerCase();
+  return named
+    ? `${named[1]?.toLowerCase()} "${named[2]?.toLowerCase()}"`
+    : name.trim().toLowerCase();
 }
 
 function sectionHeader(name: string): string {

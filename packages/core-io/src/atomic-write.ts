@@ -1,0 +1,184 @@
+/**
+ * Atomic file replacement: the bytes go to a temporary file in the target's folder (created
+ * exclusively), are hashed on the way, fsynced, and renamed over the target; then the folder is
+ * fsynced so the rename itself survives a power cut. A reader sees the old file or the new one,
+ * never a mix, and a crash leaves at most a `*.cairn-tmp` file that `cleanStaleTemps` removes.
+ */
+import {
+  type FileHandle,
+  mkdir,
+  open,
+  readdir,
+  realpath,
+  rename,
+  stat,
+  unlink,
+} from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { stringifyDvcYaml } from './dvc-yaml.js';
+import { hasErrno, ignoreMissing } from './errno.js';
+import { type HashResult, MultiHasher } from './hash.js';
+import { isProcessAlive } from './process-alive.js';
+import { TEMP_SUFFIX, tempNamePid, tempPathFor } from './temp-name.js';
+
+export type AtomicWriteData = string | Uint8Array | Readable | AsyncIterable<Uint8Array | string>;
+
+export interface AtomicWriteOptions {
+  /**
+   * Permission bits of the new file. Without it an existing target keeps its mode, and a new
+   * file gets 0666 minus the umask.
+   */
+  mode?: number;
+  signal?: AbortSignal;
+}
+
+export type AtomicWriteResult = HashResult<'md5' | 'sha256'>;
+
+// Writes of in-memory data are split so that an abort is noticed between pieces.
+const WRITE_PIECE = 1 << 20;
+
+/** Replace `path` atomically with `data`; returns the md5, sha256 and size of what was written. */
+export async function writeFileAtomic(
+  path: string,
+  data: AtomicWriteData,
+  options: AtomicWriteOptions = {},
+): Promise<AtomicWriteResult> {
+  options.signal?.throwIfAborted();
+  const target = await resolveTarget(path);
+  const mode = options.mode ?? (await existingMode(target));
+  const temp = tempPathFor(target);
+  const handle = await open(temp, 'wx', 0o666);
+  const hasher = new MultiHasher(['md5', 'sha256'] as const);
+  let renamed = false;
+  try {
+    for await (const chunk of chunksOf(data)) {
+      options.signal?.throwIfAborted();
+      hasher.update(chunk);
+      await writeAll(handle, chunk);
+    }
+    options.signal?.throwIfAborted();
+    if (mode !== undefined) await handle.chmod(mode);
+    await handle.sync();
+    await handle.close();
+    options.signal?.throwIfAborted();
+    await rename(temp, target);
+    renamed = true;
+  } finally {
+    if (!renamed) {
+      await handle.close().catch(() => {});
+      await ignoreMissing(() => unlink(temp));
+    }
+  }
+  await fsyncDir(dirname(target));
+  return hasher.digest();
+}
+
+/** Write `value` as 2-space JSON with a trailing newline, atomically. */
+export function writeJsonAtomic(
+  path: string,
+  value: unknown,
+  options: AtomicWriteOptions = {},
+): Promise<AtomicWriteResult> {
+  return writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, options);
+}
+
+/** Write `value` as YAML exactly as DVC would (see `stringifyDvcYaml`), atomically. */
+export function writeYamlAtomic(
+  path: string,
+  value: unknown,
+  options: AtomicWriteOptions = {},
+): Promise<AtomicWriteResult> {
+  return writeFileAtomic(path, stringifyDvcYaml(value), options);
+}
+
+/** Create a folder and its parents if missing; returns the path. */
+export async function ensureDir(path: string, mode?: number): Promise<string> {
+  await mkdir(path, { recursive: true, ...(mode === undefined ? {} : { mode }) });
+  return path;
+}
+
+/**
+ * Make a rename or create inside `dir` durable. Filesystems that cannot fsync a folder
+ * (some network and FUSE ones) answer EINVAL/EISDIR/EPERM; there is nothing more to do then.
+ */
+export async function fsyncDir(dir: string): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch (error) {
+    if (!hasErrno(error, 'EINVAL', 'EISDIR', 'EPERM', 'ENOTSUP', 'EBADF')) throw error;
+  } finally {
+    await handle?.close();
+  }
+}
+
+/**
+ * Remove the `*.cairn-tmp` files in `dir` (not recursive) whose writer process is gone. Files of
+ * live processes, this one included, are kept. Only meaningful for folders on this machine.
+ * Returns the removed paths.
+ */
+export async function cleanStaleTemps(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    if (hasErrno(error, 'ENOENT', 'ENOTDIR')) return [];
+    throw error;
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!name.endsWith(TEMP_SUFFIX)) continue;
+    const pid = tempNamePid(name);
+    if (pid === undefined || pid === process.pid || isProcessAlive(pid)) continue;
+    const path = join(dir, name);
+    try {
+      await unlink(path);
+      removed.push(path);
+    } catch (error) {
+      if (!hasErrno(error, 'ENOENT')) throw error;
+    }
+  }
+  return removed;
+}
+
+// Writing through a symlink replaces the file it points at, not the link.
+async function resolveTarget(path: string): Promise<string> {
+  try {
+    return await realpath(path);
+  } catch (error) {
+    if (hasErrno(error, 'ENOENT')) return path;
+    throw error;
+  }
+}
+
+async function existingMode(path: string): Promise<number | undefined> {
+  try {
+    return (await stat(path)).mode & 0o7777;
+  } catch (error) {
+    if (hasErrno(error, 'ENOENT')) return undefined;
+    throw error;
+  }
+}
+
+async function* chunksOf(data: AtomicWriteData): AsyncGenerator<Uint8Array> {
+  if (typeof data === 'string' || data instanceof Uint8Array) {
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    for (let offset = 0; offset < bytes.length; offset += WRITE_PIECE) {
+      yield bytes.subarray(offset, offset + WRITE_PIECE);
+    }
+    return;
+  }
+  for await (const chunk of data as AsyncIterable<Uint8Array | string>) {
+    yield typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+  }
+}
+
+async function writeAll(handle: FileHandle, chunk: Uint8Array): Promise<void> {
+  let offset = 0;
+  while (offset < chunk.length) {
+    const { bytesWritten } = await handle.write(chunk, offset, chunk.length - offset);
+    offset += bytesWritten;
+  }
+}

@@ -1,0 +1,404 @@
+/**
+ * Hashing many files on all cores. Work is cut into batches (one message carries many small
+ * files, so messaging costs little per file) and shared between worker threads and, unless told
+ * otherwise, the calling thread itself: it hashes small slices between event-loop turns, which
+ * uses the core it runs on and lets work start before any worker is up. Workers start on first
+ * use (or `warmUp()`), do not keep the process alive while idle, and results come back in input
+ * order.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { CairnError, type ProgressListener } from '@cairn/types';
+import { DEFAULT_ALGORITHMS, type HashAlgorithm, type HashResult, hashFile } from './hash.js';
+import { hashBatch } from './hash-batch.js';
+import type { WorkerRequest, WorkerResponse } from './hash-protocol.js';
+
+export interface HashPoolOptions {
+  /**
+   * How many threads hash, the calling thread included when `useCallingThread` is on; defaults
+   * to the available parallelism.
+   */
+  workers?: number;
+  /**
+   * Let the calling thread hash small files too, in slices of a few files between event-loop
+   * turns (default true). Turn off to keep its event loop entirely free; `workers` threads are
+   * then all worker threads.
+   */
+  useCallingThread?: boolean;
+  /** The worker script; defaults to `hash-worker.js` next to this module. */
+  workerUrl?: URL;
+}
+
+/** A path, optionally with its size (from a walk), which lets the pool plan balanced batches. */
+export type HashInput = string | { path: string; size?: number };
+
+export interface HashFilesOptions<A extends HashAlgorithm = HashAlgorithm> {
+  /** Defaults to md5 and sha256. */
+  algorithms?: readonly A[];
+  onProgress?: ProgressListener;
+  /** Progress id (default `hash`). */
+  progressId?: string;
+  signal?: AbortSignal;
+}
+
+const MAX_BATCH_FILES = 256;
+const MAX_BATCH_BYTES = 8 << 20;
+// Batches kept queued at each worker, so it never waits for the next message.
+const IN_FLIGHT_PER_WORKER = 2;
+// The calling thread hashes at most this many files, or about this many bytes, per event-loop
+// turn: a millisecond or two of blocking at most.
+const OWN_SLICE_FILES = 32;
+const OWN_SLICE_BYTES = 1 << 20;
+const SKIPPED_AS_TOO_LARGE = -2;
+
+interface Batch {
+  id: number;
+  job: Job;
+  /** Indexes into the job's inputs. */
+  indexes: number[];
+  /** Holds a file known to exceed 1 MiB: for workers (or the async path of this thread). */
+  large: boolean;
+}
+
+interface Job {
+  paths: string[];
+  /** Known sizes (from a walk), -1 where unknown. */
+  sizes: number[];
+  algorithms: string[];
+  results: Array<Record<string, string | number> | undefined>;
+  remaining: number;
+  settled: boolean;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+  progress: ((done: number) => void) | undefined;
+}
+
+interface PoolWorker {
+  worker: Worker;
+  inFlight: Map<number, Batch>;
+}
+
+export class HashPool {
+  /** Threads that hash, the calling thread included when it takes part. */
+  readonly size: number;
+  private readonly threads: number;
+  private readonly useCallingThread: boolean;
+  private readonly workerUrl: URL;
+  private readonly workers: PoolWorker[] = [];
+  private readonly queue: Batch[] = [];
+  private nextBatchId = 1;
+  private closed = false;
+  private ownTurnPending = false;
+
+  constructor(options: HashPoolOptions = {}) {
+    this.size = Math.max(1, Math.floor(options.workers ?? availableParallelism()));
+    this.useCallingThread = options.useCallingThread ?? true;
+    this.threads = this.useCallingThread ? this.size - 1 : this.size;
+    this.workerUrl = options.workerUrl ?? new URL('./hash-worker.js', import.meta.url);
+  }
+
+  /** Hash every file; the result at index i belongs to `inputs[i]`. */
+  async hashFiles<A extends HashAlgorithm = HashAlgorithm>(
+    inputs: readonly HashInput[],
+    options: HashFilesOptions<A> = {},
+  ): Promise<Array<HashResult<A>>> {
+    if (this.closed) throw new Error('HashPool is closed');
+    const algorithms = [...new Set(options.algorithms ?? DEFAULT_ALGORITHMS)];
+    const paths = inputs.map((input) => (typeof input === 'string' ? input : input.path));
+    const sizes = inputs.map((input) => (typeof input === 'string' ? -1 : (input.size ?? -1)));
+    const id = options.progressId ?? 'hash';
+    const onProgress = options.onProgress;
+    onProgress?.({ type: 'start', id, label: 'Hashing files', total: paths.length, unit: 'files' });
+    const signal = options.signal;
+    signal?.throwIfAborted();
+
+    const results: Job['results'] = new Array(paths.length);
+    if (paths.length > 0) {
+      await new Promise<void>((resolve, reject) => {
+        const onAbort = () => this.fail(job, (signal as AbortSignal).reason);
+        const job: Job = {
+          paths,
+          sizes,
+          algorithms,
+          results,
+          remaining: paths.length,
+          settled: false,
+          resolve: () => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+          },
+          reject: (error) => {
+            signal?.removeEventListener('abort', onAbort);
+            reject(error);
+          },
+          progress:
+            onProgress &&
+            ((done) => onProgress({ type: 'progress', id, done, total: paths.length })),
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        for (const batch of planBatches(sizes, this.size)) {
+          this.queue.push({ id: this.nextBatchId++, job, ...batch });
+        }
+        this.dispatch();
+      });
+    }
+    onProgress?.({ type: 'done', id, done: paths.length });
+    return results as Array<HashResult<A>>;
+  }
+
+  /**
+   * Start every worker thread now instead of on first use, so their start-up overlaps other
+   * work (typically the walk that produces the paths). Resolves when all are ready.
+   */
+  async warmUp(): Promise<void> {
+    if (this.closed) throw new Error('HashPool is closed');
+    const starting: Array<Promise<void>> = [];
+    while (this.workers.length < this.threads) {
+      const poolWorker = this.startWorker();
+      const { worker } = poolWorker;
+      // Kept referenced until it is up (the caller awaits that), then released if idle. A worker
+      // that fails to start is reported to the next hashFiles call, not here.
+      starting.push(
+        new Promise<void>((resolve) => {
+          worker.once('online', () => {
+            if (poolWorker.inFlight.size === 0) worker.unref();
+            resolve();
+          });
+          worker.once('exit', () => resolve());
+        }),
+      );
+    }
+    await Promise.all(starting);
+  }
+
+  /** Stop the workers. Pending `hashFiles` calls reject. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const failure = new Error('HashPool was closed');
+    for (const batch of this.queue.splice(0)) this.fail(batch.job, failure);
+    const workers = this.workers.splice(0);
+    for (const w of workers) for (const batch of w.inFlight.values()) this.fail(batch.job, failure);
+    await Promise.all(workers.map((w) => w.worker.terminate()));
+  }
+
+  private dispatch(): void {
+    for (;;) {
+      this.dropSettled();
+      const batch = this.queue[0];
+      const target = batch && this.pickWorker();
+      if (batch === undefined || target === undefined) break;
+      this.queue.shift();
+      target.inFlight.set(batch.id, batch);
+      target.worker.ref();
+      target.worker.postMessage(requestFor(batch, batch.indexes));
+    }
+    this.scheduleOwnTurn();
+  }
+
+  private dropSettled(): void {
+    while (this.queue[0]?.job.settled) this.queue.shift();
+  }
+
+  /** The least busy worker with room, starting a new one while below the thread count. */
+  private pickWorker(): PoolWorker | undefined {
+    let best: PoolWorker | undefined;
+    for (const w of this.workers) {
+      if (best === undefined || w.inFlight.size < best.inFlight.size) best = w;
+    }
+    if ((best === undefined || best.inFlight.size > 0) && this.workers.length < this.threads) {
+      return this.startWorker();
+    }
+    return best !== undefined && best.inFlight.size < IN_FLIGHT_PER_WORKER ? best : undefined;
+  }
+
+  /** Index of the first batch this thread may take (large files only when there are no workers). */
+  private ownBatchIndex(): number {
+    this.dropSettled();
+    return this.queue.findIndex((b) => !b.large || this.threads === 0);
+  }
+
+  private scheduleOwnTurn(): void {
+    if (!this.useCallingThread || this.ownTurnPending || this.ownBatchIndex() === -1) return;
+    this.ownTurnPending = true;
+    setImmediate(() => {
+      void this.ownTurn()
+        .catch(() => {}) // failures are reported through the job
+        .finally(() => {
+          this.ownTurnPending = false;
+          this.scheduleOwnTurn();
+        });
+    });
+  }
+
+  /**
+   * One turn of the calling thread: a slice of a small-file batch, hashed synchronously. A large
+   * file is left to the workers, or hashed asynchronously here when there are none.
+   */
+  private async ownTurn(): Promise<void> {
+    const index = this.ownBatchIndex();
+    const batch = this.queue[index];
+    if (batch === undefined) return;
+    const slice = batch.indexes.splice(0, OWN_SLICE_FILES);
+    if (batch.indexes.length === 0) this.queue.splice(index, 1);
+    const { job } = batch;
+    if (batch.large) {
+      await this.hashAsync(job, slice);
+      return;
+    }
+    const response = hashBatch(requestFor(batch, slice), {
+      smallOnly: true,
+      byteBudget: OWN_SLICE_BYTES,
+    });
+    const handled = slice.slice(0, response.sizes.length);
+    const unhandled = slice.slice(response.sizes.length);
+    if (unhandled.length > 0) {
+      if (batch.indexes.length === 0) this.queue.splice(index, 0, batch);
+      batch.indexes.unshift(...unhandled);
+    }
+    const skipped = handled.filter((_, k) => response.sizes[k] === SKIPPED_AS_TOO_LARGE);
+    this.complete(job, handled, response);
+    if (skipped.length > 0) {
+      this.queue.unshift({ id: this.nextBatchId++, job, indexes: skipped, large: true });
+      this.dispatch();
+    }
+  }
+
+  private async hashAsync(job: Job, indexes: number[]): Promise<void> {
+    for (const i of indexes) {
+      if (job.settled) return;
+      const path = job.paths[i] as string;
+      try {
+        const result = await hashFile(path, { algorithms: job.algorithms as HashAlgorithm[] });
+        job.results[i] = result;
+        this.countDone(job, 1);
+      } catch (error) {
+        this.fail(job, hashFailed(path, error));
+      }
+    }
+  }
+
+  private startWorker(): PoolWorker {
+    const poolWorker: PoolWorker = { worker: new Worker(this.workerUrl), inFlight: new Map() };
+    const { worker } = poolWorker;
+    worker.on('message', (response: WorkerResponse) => this.onResponse(poolWorker, response));
+    worker.on('error', (error) => this.onWorkerGone(poolWorker, error));
+    worker.on('exit', (code) => {
+      this.onWorkerGone(poolWorker, new Error(`hash worker exited with code ${code}`));
+    });
+    this.workers.push(poolWorker);
+    return poolWorker;
+  }
+
+  private onResponse(poolWorker: PoolWorker, response: WorkerResponse): void {
+    const batch = poolWorker.inFlight.get(response.id);
+    poolWorker.inFlight.delete(response.id);
+    if (poolWorker.inFlight.size === 0) poolWorker.worker.unref();
+    if (batch !== undefined) this.complete(batch.job, batch.indexes, response);
+    this.dispatch();
+  }
+
+  /** Records the results of `indexes` (skipped files excepted) from one response. */
+  private complete(job: Job, indexes: readonly number[], response: WorkerResponse): void {
+    if (job.settled) return;
+    const failure = response.errors[0];
+    if (failure !== undefined) {
+      const path = job.paths[indexes[failure.index] as number] as string;
+      this.fail(job, hashFailed(path, failure));
+      return;
+    }
+    const { algorithms } = job;
+    let d = 0;
+    let done = 0;
+    for (const [k, index] of indexes.entries()) {
+      const size = response.sizes[k] as number;
+      if (size === SKIPPED_AS_TOO_LARGE) {
+        d += algorithms.length;
+        continue;
+      }
+      const entry: Record<string, string | number> = { size };
+      for (const name of algorithms) entry[name] = response.digests[d++] as string;
+      job.results[index] = entry;
+      done++;
+    }
+    this.countDone(job, done);
+  }
+
+  private countDone(job: Job, count: number): void {
+    job.remaining -= count;
+    job.progress?.(job.paths.length - job.remaining);
+    if (job.remaining === 0) {
+      job.settled = true;
+      job.resolve();
+    }
+  }
+
+  private fail(job: Job, error: unknown): void {
+    if (job.settled) return;
+    job.settled = true;
+    job.reject(error);
+  }
+
+  private onWorkerGone(poolWorker: PoolWorker, error: Error): void {
+    const index = this.workers.indexOf(poolWorker);
+    if (index === -1) return;
+    this.workers.splice(index, 1);
+    for (const batch of poolWorker.inFlight.values()) this.fail(batch.job, error);
+    poolWorker.inFlight.clear();
+    this.dispatch();
+  }
+}
+
+function requestFor(batch: Batch, indexes: readonly number[]): WorkerRequest {
+  return {
+    id: batch.id,
+    paths: indexes.map((i) => batch.job.paths[i] as string),
+    sizes: indexes.map((i) => batch.job.sizes[i] as number),
+    algorithms: batch.job.algorithms,
+  };
+}
+
+function hashFailed(
+  path: string,
+  error: { code?: unknown; message?: unknown } | unknown,
+): CairnError {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return new CairnError('CAIRN_HASH_FAILED', `cannot hash ${path}: ${String(message)}`, {
+    details: { path, errno: typeof code === 'string' ? code : undefined },
+    cause: error,
+  });
+}
+
+const LARGE_FILE = 1 << 20;
+
+/**
+ * Groups input indexes into batches: up to MAX_BATCH_FILES files or MAX_BATCH_BYTES bytes each,
+ * smaller for short lists so that every thread gets a share; a file of MAX_BATCH_BYTES or more
+ * is a batch of its own.
+ */
+function planBatches(
+  sizes: readonly number[],
+  threads: number,
+): Array<{ indexes: number[]; large: boolean }> {
+  const perBatch = Math.max(1, Math.min(MAX_BATCH_FILES, Math.ceil(sizes.length / (threads * 8))));
+  const batches: Array<{ indexes: number[]; large: boolean }> = [];
+  let current: number[] = [];
+  let bytes = 0;
+  let large = false;
+  for (const [index, size] of sizes.entries()) {
+    if (size >= MAX_BATCH_BYTES) {
+      batches.push({ indexes: [index], large: true });
+      continue;
+    }
+    current.push(index);
+    bytes += Math.max(0, size);
+    large ||= size > LARGE_FILE;
+    if (current.length >= perBatch || bytes >= MAX_BATCH_BYTES) {
+      batches.push({ indexes: current, large });
+      current = [];
+      bytes = 0;
+      large = false;
+    }
+  }
+  if (current.length > 0) batches.push({ indexes: current, large });
+  return batches;
+}

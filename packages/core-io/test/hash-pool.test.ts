@@ -1,0 +1,160 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ProgressEvent } from '@cairn/types';
+import { describe, expect, it } from 'vitest';
+import { hashBytes, hashFile } from '../src/hash.js';
+import { importDist, tempDir } from './helpers.js';
+
+// The pool runs compiled workers, so it is tested from dist/ (built by the global setup); that
+// also proves the worker script resolves from the published layout.
+const { HashPool } = await importDist();
+
+function makeFiles(root: string, count: number, folders: number): string[] {
+  const paths: string[] = [];
+  for (let f = 0; f < folders; f++) mkdirSync(join(root, `d${f}`));
+  for (let i = 0; i < count; i++) {
+    const path = join(root, `d${i % folders}`, `f${i}.txt`);
+    writeFileSync(path, `file ${i}\n`.repeat(i % 7));
+    paths.push(path);
+  }
+  return paths;
+}
+
+describe('HashPool', () => {
+  it('hashes 20,000 small files like hashing them one by one, in input order', async () => {
+    const root = await tempDir({ inMemory: true });
+    const paths = makeFiles(root, 20_000, 100);
+    const pool = new HashPool({ workers: 2 });
+    const events: ProgressEvent[] = [];
+    try {
+      const results = await pool.hashFiles(paths, { onProgress: (e) => events.push(e) });
+      const oneByOne = paths.map((path) => hashBytes(readFileSync(path)));
+      expect(results).toEqual(oneByOne);
+      // And the streaming single-file API agrees on a sample.
+      for (const i of [0, 1, 6, 9_999, 19_999]) {
+        expect(await hashFile(paths[i] as string)).toEqual(results[i]);
+      }
+    } finally {
+      await pool.close();
+    }
+    expect(events[0]).toMatchObject({ type: 'start', total: 20_000, unit: 'files' });
+    expect(events.at(-1)).toEqual({ type: 'done', id: 'hash', done: 20_000 });
+    const progress = events.filter((e) => e.type === 'progress');
+    expect(progress.at(-1)).toMatchObject({ done: 20_000, total: 20_000 });
+  });
+
+  it.each([
+    ['worker threads only', { workers: 2, useCallingThread: false }],
+    ['a worker thread and the calling thread', { workers: 2 }],
+    ['the calling thread alone', { workers: 1 }],
+  ] as const)('hashes large, small and empty files with %s', async (_name, options) => {
+    const root = await tempDir();
+    const big = Buffer.alloc((3 << 20) + 5, 7);
+    writeFileSync(join(root, 'big'), big);
+    writeFileSync(join(root, 'big-unannounced'), big);
+    writeFileSync(join(root, 'small'), 'foo');
+    writeFileSync(join(root, 'empty'), '');
+    const pool = new HashPool(options);
+    try {
+      const inputs = [
+        { path: join(root, 'big'), size: big.length },
+        join(root, 'big-unannounced'),
+        join(root, 'small'),
+        { path: join(root, 'empty'), size: 0 },
+      ];
+      const bigMd5 = hashBytes(big, { algorithms: ['md5'] });
+      expect(await pool.hashFiles(inputs, { algorithms: ['md5'] })).toEqual([
+        bigMd5,
+        bigMd5,
+        { size: 3, md5: 'acbd18db4cc2f85cedef654fccc4a4d8' },
+        { size: 0, md5: 'd41d8cd98f00b204e9800998ecf8427e' },
+      ]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it.each([
+    ['a worker thread', { workers: 1, useCallingThread: false }],
+    ['the calling thread', { workers: 1 }],
+  ] as const)(
+    'rejects with CAIRN_HASH_FAILED naming a missing file on %s, and stays usable',
+    async (_name, options) => {
+      const root = await tempDir();
+      writeFileSync(join(root, 'ok'), 'ok');
+      const pool = new HashPool(options);
+      try {
+        await expect(pool.hashFiles([join(root, 'ok'), join(root, 'gone')])).rejects.toMatchObject({
+          code: 'CAIRN_HASH_FAILED',
+          message: expect.stringContaining(join(root, 'gone')),
+          details: { errno: 'ENOENT' },
+        });
+        expect(await pool.hashFiles([join(root, 'ok')])).toEqual([hashBytes('ok')]);
+      } finally {
+        await pool.close();
+      }
+    },
+  );
+
+  it('hashes medium files on the calling thread a few at a time, in order', async () => {
+    const root = await tempDir();
+    const paths = Array.from({ length: 9 }, (_, i) => {
+      const path = join(root, `m${i}`);
+      writeFileSync(path, Buffer.alloc(600 << 10, i));
+      return path;
+    });
+    const pool = new HashPool({ workers: 1 });
+    const seen: number[] = [];
+    try {
+      const results = await pool.hashFiles(paths, {
+        onProgress: (e) => {
+          if (e.type === 'progress') seen.push(e.done);
+        },
+      });
+      expect(results).toEqual(paths.map((p) => hashBytes(readFileSync(p))));
+      // At most about 1 MiB per turn: two of these files, never all nine at once.
+      expect(seen.length).toBeGreaterThanOrEqual(4);
+      expect(seen.at(-1)).toBe(9);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('trusts a known size only as far as the file agrees with it', async () => {
+    const root = await tempDir();
+    writeFileSync(join(root, 'grew'), 'longer than announced');
+    writeFileSync(join(root, 'shrank'), 'ab');
+    const pool = new HashPool({ workers: 1 });
+    try {
+      await pool.warmUp();
+      const results = await pool.hashFiles([
+        { path: join(root, 'grew'), size: 6 },
+        { path: join(root, 'shrank'), size: 100 },
+      ]);
+      expect(results).toEqual([hashBytes('longer than announced'), hashBytes('ab')]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('answers an empty list without starting workers, and refuses work after close', async () => {
+    const pool = new HashPool();
+    expect(await pool.hashFiles([])).toEqual([]);
+    await pool.close();
+    await expect(pool.hashFiles(['x'])).rejects.toThrow('closed');
+  });
+
+  it('rejects with the abort reason when cancelled', async () => {
+    const root = await tempDir();
+    const paths = makeFiles(root, 200, 2);
+    const pool = new HashPool({ workers: 1 });
+    const controller = new AbortController();
+    try {
+      const pending = pool.hashFiles(paths, { signal: controller.signal });
+      controller.abort();
+      await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+    } finally {
+      await pool.close();
+    }
+  });
+});
