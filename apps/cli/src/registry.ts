@@ -28,6 +28,10 @@ export const commands: CommandTree = {
     summary: 'Create a DVC-compatible repository (.dvc/, .dvcignore) in a git repo.',
     load: load(() => import('./commands/init.js')),
   },
+  eval: {
+    summary: 'Compute classification metrics from a predictions file and write metrics.json.',
+    load: load(() => import('./commands/eval.js')),
+  },
   doctor: {
     summary: 'Show versions, platform, cache link types and configured remotes.',
     load: load(() => import('./commands/doctor.js')),
