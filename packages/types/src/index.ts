@@ -21,6 +21,15 @@ export {
   validateValue,
 } from './parse.js';
 export type { ProgressEvent, ProgressListener } from './progress.js';
+export type {
+  RemoteBody,
+  RemoteCallOptions,
+  RemoteDriver,
+  RemoteListEntry,
+  RemoteObjectInfo,
+  RemoteScheme,
+  RemoteWriteOptions,
+} from './remote.js';
 export {
   HashValue,
   LooseBoolean,

@@ -1,0 +1,53 @@
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openRemote } from '../src/index.js';
+import { describeRemoteConformance } from '../src/testing/index.js';
+
+let base: string;
+beforeAll(async () => {
+  base = await mkdtemp(join(tmpdir(), 'cairn-local-remote-'));
+});
+afterAll(async () => {
+  await rm(base, { recursive: true, force: true });
+});
+
+describeRemoteConformance({
+  name: 'local directory',
+  open: (root) => openRemote('storage', { url: join(base, root) }, { cwd: base }),
+});
+
+describe('local remote specifics', () => {
+  it('resolves a relative url against the config file folder, and file:// urls', async () => {
+    const driver = await openRemote(
+      'rel',
+      { url: '../store' },
+      { cwd: join(base, 'repo', '.dvc') },
+    );
+    expect(driver.displayUrl).toBe(join(base, 'repo', 'store'));
+    const viaFileUrl = await openRemote('f', { url: `file://${join(base, 'x')}` }, { cwd: '/' });
+    expect(viaFileUrl.displayUrl).toBe(join(base, 'x'));
+  });
+
+  it('stores objects read-only (0444) in the DVC layout and leaves no temp files', async () => {
+    const driver = await openRemote('storage', { url: join(base, 'layout') }, { cwd: base });
+    await driver.write('files/md5/ac/bd18db4cc2f85cedef654fccc4a4d8', Buffer.from('foo'));
+    const file = join(base, 'layout', 'files', 'md5', 'ac', 'bd18db4cc2f85cedef654fccc4a4d8');
+    expect((await stat(file)).mode & 0o777).toBe(0o444);
+    // Overwriting a read-only object works (rename replaces it).
+    await driver.write('files/md5/ac/bd18db4cc2f85cedef654fccc4a4d8', Buffer.from('foo'));
+    expect(await readdir(join(base, 'layout', 'files', 'md5', 'ac'))).toEqual([
+      'bd18db4cc2f85cedef654fccc4a4d8',
+    ]);
+  });
+
+  it('rejects options DVC does not know for a local remote', async () => {
+    await expect(
+      openRemote('storage', { url: '/tmp/x', endpointurl: 'http://x' }, { cwd: base }),
+    ).rejects.toMatchObject({
+      code: 'CAIRN_REMOTE_CONFIG',
+      message: expect.stringContaining('unknown option "endpointurl"'),
+    });
+  });
+});

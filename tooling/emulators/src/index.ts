@@ -1,0 +1,2 @@
+// Public API of @cairn/emulators: explicit named exports only.
+export {};
