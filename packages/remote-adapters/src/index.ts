@@ -1,32 +1,34 @@
-// Public API of @cairn/remote-adapters: explicit named exports only. The cloud drivers live behind
-// the subpaths `@cairn/remote-adapters/s3`, `/gcs`, `/azure` (and `/local`, `/http`); `openRemote`
-// imports them on demand, so importing this entry point loads no cloud SDK.
-export type { DriverContext, Env, OpenRemoteOptions } from './context.js';
+// Public API of @cairn/remote-adapters: explicit named exports only. The drivers live behind the
+// subpaths `@cairn/remote-adapters/local`, `/http`, `/s3`, `/gcs`, `/azure`; `openRemote` imports
+// the one a URL needs on demand, so importing this entry point loads no cloud SDK.
+export type {
+  RemoteBody,
+  RemoteCallOptions,
+  RemoteDriver,
+  RemoteListEntry,
+  RemoteObjectInfo,
+  RemoteScheme,
+  RemoteWriteOptions,
+} from '@cairn/types';
+export type { Env, OpenRemoteOptions } from './context.js';
+export { RemoteErrorCode } from './errors.js';
 export {
-  type Failure,
-  type FailureKind,
-  RemoteErrorCode,
-} from './errors.js';
+  chooseStrategy,
+  type ExistenceStrategy,
+  listRemoteOids,
+  type RemoteQueryOptions,
+  remoteHas,
+} from './existence.js';
+export { keyToOid, oidToKey } from './layout.js';
 export { openRemote } from './open-remote.js';
+export { SECRET_OPTIONS } from './options.js';
+export { REDACTED, redact } from './redact.js';
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 export {
-  AzureOptions,
-  GcsOptions,
-  HttpOptions,
-  LocalOptions,
-  parseRemoteOptions,
-  remoteSchemeOf,
-  S3Options,
-  SECRET_OPTIONS,
-} from './options.js';
-export { REDACTED, Redactor, redact } from './redact.js';
-export {
-  backoffDelay,
-  DEFAULT_RETRY_POLICY,
-  isTransientNetworkError,
-  isTransientStatus,
-  RetryExhausted,
-  type RetryOptions,
-  type RetryPolicy,
-  resolveRetryPolicy,
-  withRetry,
-} from './retry.js';
+  fetchObjects,
+  pushObjects,
+  TransferErrorCode,
+  type TransferFailure,
+  type TransferOptions,
+  type TransferSummary,
+} from './transfer.js';

@@ -1,5 +1,6 @@
-import { LooseBoolean, LooseInt, type RemoteScheme, type RemoteSection } from '@cairn/types';
+import { LooseBoolean, LooseInt, type RemoteScheme } from '@cairn/types';
 import { z } from 'zod';
+import type { DriverContext } from './context.js';
 import { RemoteErrorCode, remoteError } from './errors.js';
 import { Redactor } from './redact.js';
 
@@ -195,10 +196,10 @@ function configError(name: string, url: string, what: string, hint?: string) {
  * `CAIRN_REMOTE_CONFIG`, naming the remote and the option (never the value of a secret).
  */
 export function parseRemoteOptions<S extends RemoteScheme>(
-  name: string,
+  context: Pick<DriverContext, 'name' | 'section'>,
   scheme: S,
-  section: RemoteSection,
 ): OptionsOf<S> {
+  const { name, section } = context;
   const schema = SCHEMAS[scheme];
   const result = schema.safeParse(section);
   if (result.success) {

@@ -15,23 +15,19 @@ afterAll(async () => {
 
 describeRemoteConformance({
   name: 'local directory',
-  open: (root) => openRemote('storage', { url: join(base, root) }, { cwd: base }),
+  open: (root) => openRemote(join(base, root), { name: 'storage' }),
 });
 
 describe('local remote specifics', () => {
   it('resolves a relative url against the config file folder, and file:// urls', async () => {
-    const driver = await openRemote(
-      'rel',
-      { url: '../store' },
-      { cwd: join(base, 'repo', '.dvc') },
-    );
+    const driver = await openRemote('../store', { cwd: join(base, 'repo', '.dvc') });
     expect(driver.displayUrl).toBe(join(base, 'repo', 'store'));
-    const viaFileUrl = await openRemote('f', { url: `file://${join(base, 'x')}` }, { cwd: '/' });
+    const viaFileUrl = await openRemote(`file://${join(base, 'x')}`, { cwd: '/' });
     expect(viaFileUrl.displayUrl).toBe(join(base, 'x'));
   });
 
   it('stores objects read-only (0444) in the DVC layout and leaves no temp files', async () => {
-    const driver = await openRemote('storage', { url: join(base, 'layout') }, { cwd: base });
+    const driver = await openRemote(join(base, 'layout'));
     await driver.write('files/md5/ac/bd18db4cc2f85cedef654fccc4a4d8', Buffer.from('foo'));
     const file = join(base, 'layout', 'files', 'md5', 'ac', 'bd18db4cc2f85cedef654fccc4a4d8');
     expect((await stat(file)).mode & 0o777).toBe(0o444);
@@ -44,7 +40,7 @@ describe('local remote specifics', () => {
 
   it('rejects options DVC does not know for a local remote', async () => {
     await expect(
-      openRemote('storage', { url: '/tmp/x', endpointurl: 'http://x' }, { cwd: base }),
+      openRemote('/tmp/x', { name: 'storage', config: { endpointurl: 'http://x' } }),
     ).rejects.toMatchObject({
       code: 'CAIRN_REMOTE_CONFIG',
       message: expect.stringContaining('unknown option "endpointurl"'),

@@ -1,4 +1,5 @@
-import { open, readdir, stat, unlink } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { readdir, stat, unlink } from 'node:fs/promises';
 import { isAbsolute, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -8,16 +9,14 @@ import type {
   RemoteDriver,
   RemoteListEntry,
   RemoteObjectInfo,
-  RemoteSection,
   RemoteWriteOptions,
 } from '@cairn/types';
-import { isTempName, writeFileAtomic } from '../atomic-file.js';
-import { defaultJobsFor, type OpenRemoteOptions } from '../context.js';
+import { isTempName, writeStreamAtomic } from '../atomic-file.js';
+import { type DriverContext, defaultJobsFor } from '../context.js';
 import { bindSignal, DriverKit } from '../driver-kit.js';
 import { abortedError, type Failure } from '../errors.js';
 import { type LocalOptions, parseRemoteOptions } from '../options.js';
 import { Redactor } from '../redact.js';
-import { resolveRetryPolicy } from '../retry.js';
 import { checkBodySize, openBody } from '../streams.js';
 
 /** DVC keeps objects read-only; a cache or remote file with mode 0444 is trusted without re-hashing. */
@@ -51,20 +50,17 @@ export function localRemoteRoot(url: string, cwd: string): string {
  * A remote that is a folder on this machine (or a mounted share). Writes are atomic (temp file,
  * fsync, rename) and leave objects read-only (0444), as DVC does.
  */
-export async function createLocalRemote(
-  name: string,
-  section: RemoteSection,
-  options: OpenRemoteOptions,
-): Promise<RemoteDriver> {
-  const parsed: LocalOptions = parseRemoteOptions(name, 'local', section);
-  const root = localRemoteRoot(parsed.url, options.cwd);
+export async function createLocalRemote(context: DriverContext): Promise<RemoteDriver> {
+  const parsed = parseRemoteOptions(context, 'local');
+  const root = localRemoteRoot(context.url, context.cwd);
   const redactor = new Redactor();
+  // A local disk has nothing transient to retry: an error is the answer.
   const kit = new DriverKit(
-    { name, displayUrl: root, redactor },
-    resolveRetryPolicy({ attempts: 1, ...options.retry }),
+    { name: context.name, displayUrl: root, redactor },
+    { ...context.policy, attempts: 1 },
     classifyFs,
   );
-  return new LocalRemote(name, root, kit, parsed);
+  return new LocalRemote(context.name, root, kit, parsed);
 }
 
 class LocalRemote implements RemoteDriver {
@@ -168,10 +164,21 @@ class LocalRemote implements RemoteDriver {
 
   async read(key: string, options?: RemoteCallOptions): Promise<Readable> {
     const path = this.#path(key);
-    const handle = await this.kit.run('read', key, () => open(path, 'r'), {
-      signal: options?.signal,
-    });
-    const stream = handle.createReadStream({ highWaterMark: 1 << 20 });
+    // Opened before returning, so a missing object is reported here and not by the stream.
+    const stream = await this.kit.run(
+      'read',
+      key,
+      () =>
+        new Promise<Readable>((resolve, reject) => {
+          const opened = createReadStream(path, { highWaterMark: 1 << 20 });
+          opened.once('error', reject);
+          opened.once('open', () => {
+            opened.off('error', reject);
+            resolve(opened);
+          });
+        }),
+      { signal: options?.signal },
+    );
     return bindSignal(stream, options?.signal, () => abortedError(this.kit.remote, 'read', key));
   }
 
@@ -184,11 +191,11 @@ class LocalRemote implements RemoteDriver {
       'write',
       key,
       () =>
-        writeFileAtomic(path, openBody(body), {
+        writeStreamAtomic(path, openBody(body), {
           mode: OBJECT_MODE,
           ...(this.#dirMode === undefined ? {} : { dirMode: this.#dirMode }),
-          check: (bytes) => checkBodySize(this.kit, key, bytes, options?.size),
-          ...(options?.signal ? { signal: options.signal } : {}),
+          verify: ({ bytes }) => checkBodySize(this.kit, key, bytes, options?.size),
+          signal: options?.signal,
         }),
       { signal: options?.signal, retry: false },
     );
