@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fsyncDir, TEMP_SUFFIX } from '@cairn/core-io';
+import { toBytes } from './streams.js';
 
 /**
  * Streams bytes into `path` so that readers see the old file or the complete new one, never a
@@ -80,11 +81,4 @@ export function tempPathFor(target: string): string {
 /** True for temp files of an atomic write in progress (or left by a killed process). */
 export function isTempName(name: string): boolean {
   return name.startsWith('.') && (name.endsWith(TEMP_SUFFIX) || name.endsWith('.tmp'));
-}
-
-export function toBytes(chunk: unknown): Buffer {
-  if (Buffer.isBuffer(chunk)) return chunk;
-  if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-  if (typeof chunk === 'string') return Buffer.from(chunk);
-  throw new TypeError(`expected bytes, got ${typeof chunk}`);
 }

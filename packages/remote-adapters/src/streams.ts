@@ -21,7 +21,8 @@ export function openBody(body: RemoteBody): Readable {
   return body;
 }
 
-function asBuffer(chunk: unknown): Buffer {
+/** A chunk of a byte stream as a Buffer (no copy). */
+export function toBytes(chunk: unknown): Buffer {
   if (Buffer.isBuffer(chunk)) return chunk;
   if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
   if (typeof chunk === 'string') return Buffer.from(chunk);
@@ -41,7 +42,7 @@ export async function* fixedChunks(
   let length = 0;
   let yielded = false;
   for await (const raw of source) {
-    let buf = asBuffer(raw);
+    let buf = toBytes(raw);
     while (length + buf.length >= size) {
       const take = size - length;
       parts.push(buf.subarray(0, take));
@@ -144,7 +145,7 @@ export async function resilientRead(
         let failure: unknown;
         try {
           for await (const raw of current.stream) {
-            const chunk = asBuffer(raw);
+            const chunk = toBytes(raw);
             offset += chunk.length;
             if (size !== undefined && offset > size) {
               throw remoteError(

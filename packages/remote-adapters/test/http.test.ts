@@ -1,0 +1,12 @@
+import { startHttpRemote } from '@cairn/emulators';
+import { describeRemoteConformance } from '../src/testing/index.js';
+import { useEmulator } from './support/emulated.js';
+
+const PASSWORD = 'correct-horse-battery';
+const backend = useEmulator(() => startHttpRemote({ user: 'alice', password: PASSWORD }));
+
+describeRemoteConformance({
+  name: 'http (basic auth)',
+  open: (root) => backend.open(root),
+  secrets: [PASSWORD],
+});

@@ -1,0 +1,11 @@
+import { startS3 } from '@cairn/emulators';
+import { describeRemoteConformance } from '../src/testing/index.js';
+import { useEmulator } from './support/emulated.js';
+
+const backend = useEmulator(() => startS3());
+
+describeRemoteConformance({
+  name: 's3 (s3rver)',
+  open: (root) => backend.open(root),
+  secrets: ['S3RVER'],
+});

@@ -1,0 +1,38 @@
+import type { Emulator } from '@cairn/emulators';
+import type { RemoteDriver } from '@cairn/types';
+import { afterAll, beforeAll } from 'vitest';
+import { openRemote } from '../../src/index.js';
+
+/** Fast retries: the emulators answer in microseconds, and fault tests retry a lot. */
+export const TEST_RETRY = { attempts: 6, baseDelayMs: 10, maxDelayMs: 200 };
+
+export interface EmulatedBackend {
+  readonly emulator: Emulator;
+  /** A driver on a fresh folder `root` of the emulator's bucket (or server). */
+  open(root: string, extra?: Record<string, unknown>): Promise<RemoteDriver>;
+}
+
+/** Starts an emulator before the file's tests and stops it after them. */
+export function useEmulator(start: () => Promise<Emulator>): EmulatedBackend {
+  let emulator: Emulator | undefined;
+  beforeAll(async () => {
+    emulator = await start();
+  }, 60_000);
+  afterAll(async () => {
+    await emulator?.stop();
+  }, 60_000);
+  return {
+    get emulator() {
+      if (!emulator) throw new Error('the emulator has not started');
+      return emulator;
+    },
+    open(root, extra = {}) {
+      const running = this.emulator;
+      return openRemote(`${running.url}/${root}`, {
+        name: 'storage',
+        config: { ...running.config, ...extra },
+        retry: TEST_RETRY,
+      });
+    },
+  };
+}
