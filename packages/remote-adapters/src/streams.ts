@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { isCairnError, type RemoteBody } from '@cairn/types';
 import type { DriverKit } from './driver-kit.js';
 import { abortedError, RemoteErrorCode, remoteError } from './errors.js';
-import { backoffDelay, sleep } from './retry.js';
+import { backoffDelay, type RetryPolicy, sleep } from './retry.js';
 
 /** True when a failed upload of `body` can be started again from its first byte. */
 export function isReplayable(body: RemoteBody): boolean {
@@ -115,6 +115,8 @@ export interface ResilientReadOptions {
   signal?: AbortSignal | undefined;
   /** False when the backend cannot serve byte ranges: a broken transfer is then just an error. */
   canResume: boolean;
+  /** How often and how patiently to resume (default: the kit's policy). */
+  resumePolicy?: RetryPolicy;
 }
 
 /**
@@ -132,7 +134,8 @@ export async function resilientRead(
   const { signal } = options;
   const first = await kit.run('read', key, () => open(0, undefined), { signal });
   const { size, version } = first;
-  const maxResumes = options.canResume ? kit.policy.attempts * 4 : 0;
+  const policy = options.resumePolicy ?? kit.policy;
+  const maxResumes = options.canResume ? policy.attempts * 4 : 0;
 
   async function* body(): AsyncGenerator<Buffer, void, undefined> {
     let current: OpenedRead = first;
@@ -171,7 +174,7 @@ export async function resilientRead(
         const resumable =
           size !== undefined &&
           resumes < maxResumes &&
-          stalled < kit.policy.attempts &&
+          stalled < policy.attempts &&
           !isCairnError(failure);
         if (!resumable) {
           throw remoteError(
@@ -189,7 +192,7 @@ export async function resilientRead(
           );
         }
         resumes++;
-        await sleep(backoffDelay(kit.policy, stalled), signal).catch(() => {
+        await sleep(backoffDelay(policy, stalled), signal).catch(() => {
           throw abortedError(kit.remote, 'read', key);
         });
         const at = offset;

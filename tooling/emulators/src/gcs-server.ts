@@ -398,14 +398,17 @@ export async function startGcsServer(
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = url.pathname.split('/').map((s) => decodeURIComponent(s));
-    // ['', 'upload'?, 'storage', 'v1', 'b', bucket, 'o', object]
+    // [''] + ['upload' | 'download']? + ['storage', 'v1']? + ['b', bucket, 'o', object]: the
+    // `storage/v1` part is absent when a client is pointed here by STORAGE_EMULATOR_HOST.
     const upload = path[1] === 'upload';
     const download_ = path[1] === 'download';
-    const at = upload || download_ ? 2 : 1;
-    if (path[at] !== 'storage' || path[at + 1] !== 'v1' || path[at + 2] !== 'b') {
+    let at = upload || download_ ? 2 : 1;
+    if (path[at] === 'storage' && path[at + 1] === 'v1') at += 2;
+    if (path[at] !== 'b') {
       req.resume();
       return error(res, 404, `unknown path ${url.pathname}`);
     }
+    at -= 2;
     const bucket = path[at + 3];
     if (upload && bucket) return handleUpload(req, res, bucket, url);
     if (bucket === undefined || bucket === '') {
