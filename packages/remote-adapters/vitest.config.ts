@@ -1,4 +1,13 @@
 import base from '@cairn/configs/vitest';
 import { defineConfig, mergeConfig } from 'vitest/config';
 
-export default mergeConfig(base, defineConfig({}));
+export default mergeConfig(
+  base,
+  defineConfig({
+    test: {
+      // One backend at a time: each file starts an emulator and moves hundreds of MiB, and CI
+      // machines have two cores.
+      fileParallelism: false,
+    },
+  }),
+);

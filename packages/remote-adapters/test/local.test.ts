@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRemote } from '../src/index.js';
 import { describeRemoteConformance } from '../src/testing/index.js';
+import { describeTransfers } from './support/transfer-suite.js';
 
 let base: string;
 beforeAll(async () => {
@@ -46,4 +47,9 @@ describe('local remote specifics', () => {
       message: expect.stringContaining('unknown option "endpointurl"'),
     });
   });
+});
+
+describeTransfers({
+  name: 'local directory',
+  open: (root) => openRemote(join(base, root), { name: 'storage' }),
 });

@@ -73,6 +73,8 @@ export async function startFaultProxy(
       req.socket.destroy();
       return;
     }
+    // Captured now: once the response is cut, `res.socket` may already be detached.
+    const socket = req.socket;
     const truncate = faultable && Math.random() < (faults.truncateShare ?? 0);
     const tamper =
       faults.tamperPath !== undefined &&
@@ -111,17 +113,17 @@ export async function startFaultProxy(
             stats.truncations++;
             up.destroy();
             // Give the bytes a moment to leave, then cut the connection mid-body.
-            setTimeout(() => res.socket?.destroy(), 5);
+            setTimeout(() => socket.destroy(), 5);
             return;
           }
           sent += out.length;
           res.write(out);
         });
         up.on('end', () => res.end());
-        up.on('error', () => res.socket?.destroy());
+        up.on('error', () => socket.destroy());
       },
     );
-    upstream.on('error', () => res.socket?.destroy());
+    upstream.on('error', () => socket.destroy());
     req.on('error', () => upstream.destroy());
     res.on('close', () => {
       if (!res.writableFinished) upstream.destroy();

@@ -1,0 +1,112 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { chmod, mkdir, open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { cachePath } from '../../src/layout.js';
+
+const MiB = 1 << 20;
+
+/** Writes `content` into a DVC 3 cache folder under its md5 (read-only, as DVC leaves it). */
+export async function addToCache(cacheDir: string, content: Buffer | string, suffix = ''): Promise<string> {
+  const oid = createHash('md5').update(content).digest('hex') + suffix;
+  await writeObject(cacheDir, oid, content);
+  return oid;
+}
+
+/** Writes bytes under `oid` whatever their hash (to build corrupt caches). */
+export async function writeObject(cacheDir: string, oid: string, content: Buffer | string): Promise<string> {
+  const path = cachePath(cacheDir, oid);
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, content, { mode: 0o444 });
+  return path;
+}
+
+/**
+ * `count` small objects of 1 to 4 KiB (distinct, incompressible) in a cache folder; returns their
+ * ids. Folders are created once per prefix, files written in parallel batches.
+ */
+export async function addSmallObjects(cacheDir: string, count: number, seed: string): Promise<string[]> {
+  const pool = randomBytes(4096 + count);
+  const oids: string[] = [];
+  const folders = new Set<string>();
+  const batch: Array<Promise<void>> = [];
+  for (let i = 0; i < count; i++) {
+    const size = 1024 + ((i * 7919) % 3072);
+    const content = Buffer.concat([Buffer.from(`${seed}:${i}\n`), pool.subarray(i, i + size)]);
+    const oid = createHash('md5').update(content).digest('hex');
+    oids.push(oid);
+    const path = cachePath(cacheDir, oid);
+    const folder = dirname(path);
+    if (!folders.has(folder)) {
+      folders.add(folder);
+      await mkdir(folder, { recursive: true });
+    }
+    batch.push(writeFile(path, content, { mode: 0o444 }));
+    if (batch.length >= 256) await Promise.all(batch.splice(0));
+  }
+  await Promise.all(batch);
+  return oids;
+}
+
+/** One object of `bytes` random bytes, written and hashed chunk by chunk. */
+export async function addLargeObject(cacheDir: string, bytes: number): Promise<string> {
+  const temp = join(cacheDir, `large-${process.pid}.tmp`);
+  const hash = createHash('md5');
+  const handle = await open(temp, 'w');
+  try {
+    for (let written = 0; written < bytes; ) {
+      const chunk = randomBytes(Math.min(4 * MiB, bytes - written));
+      hash.update(chunk);
+      await handle.write(chunk);
+      written += chunk.length;
+    }
+  } finally {
+    await handle.close();
+  }
+  const oid = hash.digest('hex');
+  const path = cachePath(cacheDir, oid);
+  await mkdir(dirname(path), { recursive: true });
+  await rename(temp, path);
+  await chmod(path, 0o444);
+  return oid;
+}
+
+/** A `.dir` object listing `entries` the way DVC serialises it; returns its id. */
+export async function addDirObject(cacheDir: string, entries: Array<{ relpath: string; md5: string }>): Promise<string> {
+  const sorted = [...entries].sort((a, b) => (a.relpath < b.relpath ? -1 : 1));
+  const text = JSON.stringify(sorted.map(({ md5, relpath }) => ({ md5, relpath })))
+    .replaceAll('","', '", "')
+    .replaceAll('},{', '}, {');
+  return addToCache(cacheDir, text, '.dir');
+}
+
+export async function md5OfFile(path: string): Promise<string> {
+  const hash = createHash('md5');
+  for await (const chunk of createReadStream(path, { highWaterMark: 4 * MiB })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Every file below `dir` (relative paths), temp files included. */
+export async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath ?? (entry as { path: string }).path, entry.name).slice(dir.length + 1))
+    .sort();
+}
+
+/** Fails unless every object of `oids` is byte-identical in both caches (large ones by md5). */
+export async function expectSameObjects(from: string, to: string, oids: readonly string[]): Promise<void> {
+  for (const oid of oids) {
+    const a = cachePath(from, oid);
+    const b = cachePath(to, oid);
+    const [sizeA, sizeB] = await Promise.all([stat(a), stat(b)]).then((s) => s.map((x) => x.size));
+    const same =
+      sizeA !== sizeB
+        ? false
+        : (sizeA ?? 0) > 16 * MiB
+          ? (await md5OfFile(a)) === (await md5OfFile(b))
+          : (await readFile(a)).equals(await readFile(b));
+    if (!same) throw new Error(`object ${oid} differs between ${from} and ${to}`);
+  }
+}
