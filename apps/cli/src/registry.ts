@@ -28,6 +28,43 @@ export const commands: CommandTree = {
     summary: 'Create a DVC-compatible repository (.dvc/, .dvcignore) in a git repo.',
     load: load(() => import('./commands/init.js')),
   },
+  add: {
+    summary: 'Track files or folders: cache them, write <target>.dvc and a .gitignore entry.',
+    load: load(() => import('./commands/add.js')),
+  },
+  checkout: {
+    summary: 'Restore tracked data from the cache into the workspace.',
+    load: load(() => import('./commands/checkout.js')),
+  },
+  status: {
+    summary: 'Show what changed against pointer files and dvc.lock.',
+    load: load(() => import('./commands/status.js')),
+  },
+  commit: {
+    summary: 'Record the current content of tracked outputs in the cache, pointers and dvc.lock.',
+    load: load(() => import('./commands/commit.js')),
+  },
+  remove: {
+    summary: 'Stop tracking pointer files or stages (the data stays unless --outs).',
+    load: load(() => import('./commands/remove.js')),
+  },
+  gc: {
+    summary: 'Delete cache objects that nothing in the chosen scope references.',
+    load: load(() => import('./commands/gc.js')),
+  },
+  cache: {
+    summary: 'Cache settings.',
+    subcommands: {
+      dir: {
+        summary: 'Print the cache directory, or set cache.dir.',
+        load: load(() => import('./commands/cache-dir.js')),
+      },
+    },
+  },
+  config: {
+    summary: 'Get, set or unset options in .dvc/config (or config.local with --local).',
+    load: load(() => import('./commands/config.js')),
+  },
   eval: {
     summary: 'Compute classification metrics from a predictions file and write metrics.json.',
     load: load(() => import('./commands/eval.js')),

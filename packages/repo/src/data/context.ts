@@ -1,0 +1,83 @@
+/**
+ * What every data operation shares: the object store, the state index, the hash pool, the
+ * `.dvcignore` rules and the repository lock. One per operation; `close()` persists the state.
+ */
+import { join } from 'node:path';
+import { ObjectStore, StateIndex } from '@cairn/cache';
+import { acquireLock, DvcIgnore, HashPool, type LockHandle } from '@cairn/core-io';
+import type { LinkType, ProgressListener } from '@cairn/types';
+import type { HashContext } from './hash-path.js';
+
+export interface OperationOptions {
+  onProgress?: ProgressListener;
+  signal?: AbortSignal;
+}
+
+export interface RepoLike {
+  root: string;
+  tmpDir: string;
+  cacheDir: string;
+  linkTypes: LinkType[];
+  usesGit: boolean;
+}
+
+export class DataContext implements HashContext {
+  readonly state: StateIndex;
+  readonly store: ObjectStore;
+  readonly ignore: DvcIgnore;
+  readonly onProgress?: ProgressListener;
+  readonly signal?: AbortSignal;
+  private hashPool: HashPool | undefined;
+  private lock: LockHandle | undefined;
+
+  private constructor(
+    readonly repo: RepoLike,
+    options: OperationOptions,
+  ) {
+    this.state = StateIndex.open(repo.tmpDir);
+    this.store = new ObjectStore(repo.cacheDir, this.state);
+    this.ignore = new DvcIgnore(repo.root);
+    this.onProgress = options.onProgress;
+    this.signal = options.signal;
+  }
+
+  /** Opens a context; `write` takes the repository lock (released by `close`). */
+  static async open(
+    repo: RepoLike,
+    options: OperationOptions & { write?: string },
+  ): Promise<DataContext> {
+    const ctx = new DataContext(repo, options);
+    if (options.write !== undefined) {
+      ctx.lock = await acquireLock(join(repo.tmpDir, 'cairn.lock'), { command: options.write });
+    }
+    return ctx;
+  }
+
+  pool = (): HashPool => {
+    this.hashPool ??= new HashPool();
+    return this.hashPool;
+  };
+
+  async close(): Promise<void> {
+    try {
+      await this.state.flush();
+    } finally {
+      await this.hashPool?.close();
+      await this.lock?.release();
+    }
+  }
+
+  /** Runs `fn` with a context and always closes it. */
+  static async run<T>(
+    repo: RepoLike,
+    options: OperationOptions & { write?: string },
+    fn: (ctx: DataContext) => Promise<T>,
+  ): Promise<T> {
+    const ctx = await DataContext.open(repo, options);
+    try {
+      return await fn(ctx);
+    } finally {
+      await ctx.close();
+    }
+  }
+}
