@@ -6,7 +6,17 @@
  * (0444) like DVC's. Trust follows DVC's rule plus one: an object is trusted without re-hashing
  * only when the state index saw exactly this inode/mtime/size hash to its name before.
  */
-import { constants, readdirSync } from 'node:fs';
+import {
+  chmodSync,
+  constants,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+} from 'node:fs';
 import { chmod, copyFile, lstat, mkdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import {
@@ -52,12 +62,25 @@ export class ObjectStore {
   /** Root of DVC 3 objects: `<cache>/files/md5`. */
   readonly filesDir: string;
 
+  private readonly stateSource: StateIndex | (() => StateIndex) | undefined;
+  private loadedState: StateIndex | undefined;
+
   constructor(
     /** The cache directory (`.dvc/cache` or `cache.dir`). */
     readonly root: string,
-    private readonly state?: StateIndex,
+    /** Where verified objects are remembered; a function opens it on first use. */
+    state?: StateIndex | (() => StateIndex),
   ) {
     this.filesDir = join(root, 'files', 'md5');
+    this.stateSource = state;
+  }
+
+  private get state(): StateIndex | undefined {
+    if (this.loadedState === undefined && this.stateSource !== undefined) {
+      this.loadedState =
+        typeof this.stateSource === 'function' ? this.stateSource() : this.stateSource;
+    }
+    return this.loadedState;
   }
 
   /** Where the object lives: `files/md5/ab/cdef…` (or `ab/cdef…` for legacy objects). */
@@ -167,6 +190,31 @@ export class ObjectStore {
     } finally {
       await unlink(temp).catch(() => {});
     }
+  }
+
+  /**
+   * `insertFile` with a known md5, synchronously: for many small files, where a thread-pool
+   * round trip per system call would cost more than the copy itself.
+   */
+  insertFileSync(src: string, md5: string): boolean {
+    const dst = this.path(md5);
+    if (existsSync(dst)) return false;
+    mkdirSync(dirname(dst), { recursive: true });
+    const temp = tempPathFor(join(this.filesDir, 'incoming'));
+    try {
+      copyFileSync(src, temp, constants.COPYFILE_FICLONE);
+      chmodSync(temp, READ_ONLY_MODE);
+      renameSync(temp, dst);
+    } catch (error) {
+      try {
+        unlinkSync(temp);
+      } catch {
+        // never created, or already renamed
+      }
+      throw error;
+    }
+    this.state?.set(dst, statSync(dst), md5);
+    return true;
   }
 
   /** Stores bytes (a `.dir` listing, normally) under `oid`, which must be their md5 (+ `.dir`). */

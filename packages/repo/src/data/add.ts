@@ -29,6 +29,7 @@ export interface AddResult {
 }
 
 const COPY_JOBS = 16;
+const SMALL_FILE = 1 << 20;
 
 function checkTarget(root: string, abs: string, target: string): void {
   if (!existsSync(abs) && !lstatSync(abs, { throwIfNoEntry: false })) {
@@ -107,15 +108,30 @@ export async function storeObjects(ctx: DataContext, abs: string, hash: PathHash
     unit: 'files',
   });
   let done = 0;
+  const tick = () => {
+    done++;
+    if (done % 256 === 0 || done === missing.length) {
+      ctx.onProgress?.({ type: 'progress', id, done, total: missing.length });
+    }
+  };
+  // Small files are copied synchronously (cheaper than a thread-pool hop per call), large
+  // ones concurrently through the pool.
+  const small = missing.filter((f) => f.size < SMALL_FILE);
+  for (let k = 0; k < small.length; k++) {
+    const f = small[k] as (typeof small)[number];
+    ctx.store.insertFileSync(f.absPath, f.md5);
+    tick();
+    if (k % 512 === 511) {
+      ctx.signal?.throwIfAborted();
+      await new Promise((r) => setImmediate(r));
+    }
+  }
   await mapLimit(
-    missing,
+    missing.filter((f) => f.size >= SMALL_FILE),
     COPY_JOBS,
     async (f) => {
       await ctx.store.insertFile(f.absPath, { md5: f.md5 });
-      done++;
-      if (done % 64 === 0 || done === missing.length) {
-        ctx.onProgress?.({ type: 'progress', id, done, total: missing.length });
-      }
+      tick();
     },
     ctx.signal,
   );
@@ -203,7 +219,7 @@ export async function addTargets(
       own?.pointer ? { pointer: own.pointer, index: own.index } : undefined,
     );
     const gitignore = usesGit ? await addGitignoreEntry(abs) : undefined;
-    await ctx.state.flush();
+    await ctx.flush();
     results.push({
       path: toPosix(relative(root, abs)),
       pointer: toPosix(relative(root, pointer)),

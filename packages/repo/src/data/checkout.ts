@@ -40,7 +40,7 @@ const LINK_JOBS = 16;
 interface Plan {
   entry: TrackedEntry;
   /** Files to (re)create: absolute destination → object md5. */
-  writes: Array<{ dst: string; md5: string; isexec?: boolean }>;
+  writes: Array<{ dst: string; md5: string; isexec?: boolean; fresh?: boolean }>;
   /** Workspace files to delete (not in the tracked version). */
   deletes: string[];
   /** Paths whose current content is not in the cache. */
@@ -78,7 +78,12 @@ async function planEntry(
     );
 
   if (!isDir) {
-    plan.writes.push({ dst: entry.path, md5: oid, isexec: entry.entry.isexec });
+    plan.writes.push({
+      dst: entry.path,
+      md5: oid,
+      isexec: entry.entry.isexec,
+      fresh: existing === undefined,
+    });
     if (existing === undefined) {
       plan.state = 'added';
       return plan;
@@ -114,14 +119,14 @@ async function planEntry(
   for (const t of tree) assertInside(entry.path, t.relpath);
   if (existing === undefined) {
     plan.state = 'added';
-    plan.writes = tree.map((t) => ({ dst: join(entry.path, t.relpath), md5: t.md5 }));
+    plan.writes = tree.map((t) => ({ dst: join(entry.path, t.relpath), md5: t.md5, fresh: true }));
     return plan;
   }
   if (!existing.isDirectory()) {
     plan.replaceWhole = true;
     plan.state = 'modified';
     if (!(await savedInCache(entry.path, statSync(entry.path)))) plan.conflicts.push(entry.path);
-    plan.writes = tree.map((t) => ({ dst: join(entry.path, t.relpath), md5: t.md5 }));
+    plan.writes = tree.map((t) => ({ dst: join(entry.path, t.relpath), md5: t.md5, fresh: true }));
     return plan;
   }
   const files = await currentFiles(ctx, entry.path);
@@ -132,7 +137,7 @@ async function planEntry(
   for (const t of tree) {
     const have = current.get(t.relpath);
     if (have === t.md5 && !options.relink) continue;
-    plan.writes.push({ dst: join(entry.path, t.relpath), md5: t.md5 });
+    plan.writes.push({ dst: join(entry.path, t.relpath), md5: t.md5, fresh: have === undefined });
     if (have !== undefined && have !== t.md5 && !existsSync(ctx.store.path(have, entry.hashName))) {
       plan.conflicts.push(join(entry.path, t.relpath));
     }
@@ -240,19 +245,36 @@ export async function checkoutEntries(
     const dirs = new Set(writes.map((w) => dirname(w.dst)));
     if (plan.entry.oid?.endsWith('.dir')) dirs.add(plan.entry.path);
     for (const dir of dirs) await mkdir(dir, { recursive: true });
+    const record = (w: (typeof writes)[number]) => {
+      if (w.isexec) chmodSync(w.dst, statSync(w.dst).mode | 0o111);
+      // Record what was just written so the next status does not read it again.
+      const key = plan.entry.hashName === 'md5' ? w.dst : `md5-dos2unix:${w.dst}`;
+      ctx.state.set(key, statSync(w.dst), w.md5);
+      tick();
+    };
+    // New files go in place synchronously (one call per link, like cp -al); files that
+    // replace something go through a temporary name and a rename.
+    const fresh = writes.filter((w) => w.fresh);
+    for (let k = 0; k < fresh.length; k++) {
+      const w = fresh[k] as (typeof writes)[number];
+      try {
+        linker.linkNewSync(ctx.store.path(w.md5, plan.entry.hashName), w.dst);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        await linker.link(ctx.store.path(w.md5, plan.entry.hashName), w.dst);
+      }
+      record(w);
+      if (k % 512 === 511) {
+        ctx.signal?.throwIfAborted();
+        await new Promise((r) => setImmediate(r));
+      }
+    }
     await mapLimit(
-      writes,
+      writes.filter((w) => !w.fresh),
       LINK_JOBS,
       async (w) => {
         await linker.link(ctx.store.path(w.md5, plan.entry.hashName), w.dst);
-        if (w.isexec) chmodSync(w.dst, statSync(w.dst).mode | 0o111);
-        // Record what was just written so the next status does not read it again.
-        ctx.state.set(
-          plan.entry.hashName === 'md5' ? w.dst : `md5-dos2unix:${w.dst}`,
-          statSync(w.dst),
-          w.md5,
-        );
-        tick();
+        record(w);
       },
       ctx.signal,
     );
@@ -261,7 +283,7 @@ export async function checkoutEntries(
     else if (plan.state === 'modified' || plan.writes.length > 0) {
       result.modified.push(display(plan.entry.path));
     }
-    await ctx.state.flush();
+    await ctx.flush();
   }
   ctx.onProgress?.({ type: 'done', id });
   return result;

@@ -77,7 +77,7 @@ export async function commitEntries(
     }
   }
   for (const [file, updates] of lockUpdates) await rewriteLock(ctx, file, updates);
-  await ctx.state.flush();
+  await ctx.flush();
   return result;
 }
 

@@ -28,6 +28,7 @@ export class DataContext implements HashContext {
   readonly onProgress?: ProgressListener;
   readonly signal?: AbortSignal;
   private hashPool: HashPool | undefined;
+  private objectState: StateIndex | undefined;
   private lock: LockHandle | undefined;
 
   private constructor(
@@ -35,7 +36,11 @@ export class DataContext implements HashContext {
     options: OperationOptions,
   ) {
     this.state = StateIndex.open(repo.tmpDir);
-    this.store = new ObjectStore(repo.cacheDir, this.state);
+    // Cache objects are remembered apart from workspace files, so `status` never loads them.
+    this.store = new ObjectStore(repo.cacheDir, () => {
+      this.objectState ??= StateIndex.open(repo.tmpDir, 'cairn-objects');
+      return this.objectState;
+    });
     this.ignore = new DvcIgnore(repo.root);
     this.onProgress = options.onProgress;
     this.signal = options.signal;
@@ -53,14 +58,35 @@ export class DataContext implements HashContext {
     return ctx;
   }
 
+  private oidSets = new Map<string, Set<string>>();
+
+  /**
+   * Whether the cache holds an object, answered from one listing of the store (256 readdirs)
+   * instead of one stat per object: for checks over whole directories.
+   */
+  hasObject(oid: string, hashName: 'md5' | 'md5-dos2unix' = 'md5'): boolean {
+    let set = this.oidSets.get(hashName);
+    if (!set) {
+      set = new Set(this.store.listOids(hashName));
+      this.oidSets.set(hashName, set);
+    }
+    return set.has(oid);
+  }
+
   pool = (): HashPool => {
     this.hashPool ??= new HashPool();
     return this.hashPool;
   };
 
+  /** Persists what the state indexes learnt so far. */
+  async flush(): Promise<void> {
+    await this.state.flush();
+    await this.objectState?.flush();
+  }
+
   async close(): Promise<void> {
     try {
-      await this.state.flush();
+      await this.flush();
     } finally {
       await this.hashPool?.close();
       await this.lock?.release();

@@ -136,6 +136,6 @@ export async function collectGarbage(ctx: DataContext, options: GcOptions): Prom
     }
     ctx.onProgress?.({ type: 'done', id });
   }
-  await ctx.state.flush();
+  await ctx.flush();
   return result;
 }
