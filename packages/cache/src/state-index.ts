@@ -150,7 +150,10 @@ export class StateIndex {
       this.lines++;
       // md5, size, ino, mtime, path: the path is everything after the fourth tab.
       let cut = -1;
-      for (let k = 0; k < 4 && (cut = line.indexOf('\t', cut + 1)) !== -1; k++);
+      for (let k = 0; k < 4; k++) {
+        cut = line.indexOf('\t', cut + 1);
+        if (cut === -1) break;
+      }
       if (cut === -1) continue;
       const path = unescapePath(line.slice(cut + 1));
       const fields = line.slice(0, cut);

@@ -24,17 +24,17 @@ import {
 } from './measure.js';
 
 const BIN = fileURLToPath(new URL('../../../apps/cli/dist/bin.js', import.meta.url));
-const GIT_ENV = {
-  ...process.env,
-  CI: '1',
-  GIT_AUTHOR_NAME: 'bench',
-  GIT_AUTHOR_EMAIL: 'bench@cairn.invalid',
-  GIT_COMMITTER_NAME: 'bench',
-  GIT_COMMITTER_EMAIL: 'bench@cairn.invalid',
-};
 
 function cairn(cwd: string, ...args: string[]): void {
-  runCommand('sh', ['-c', 'cd "$1" && shift && exec "$@"', 'sh', cwd, process.execPath, BIN, ...args]);
+  runCommand('sh', [
+    '-c',
+    'cd "$1" && shift && exec "$@"',
+    'sh',
+    cwd,
+    process.execPath,
+    BIN,
+    ...args,
+  ]);
 }
 
 function sh(script: string, ...args: string[]): void {
@@ -110,7 +110,8 @@ async function measure(args: BenchArgs): Promise<void> {
     cairn(statusRepo, 'add', 'many');
     cairn(statusRepo, 'status');
     const status: number[] = [];
-    for (let r = 0; r < args.runs; r++) status.push(await seconds(() => cairn(statusRepo, 'status')));
+    for (let r = 0; r < args.runs; r++)
+      status.push(await seconds(() => cairn(statusRepo, 'status')));
     rmSync(statusRepo, { recursive: true, force: true });
 
     const big = join(repo, 'big.bin');
@@ -138,11 +139,21 @@ async function measure(args: BenchArgs): Promise<void> {
     ]);
     const ratio = (a: number[], b: number[]) => (median(a) / median(b)).toFixed(2);
     console.log('');
-    console.log(`ratio add ${files} files cairn/md5sum time: ${ratio(addSmall, md5Small)} (target <= 2.00)`);
-    console.log(`ratio checkout copy cairn/cp -r time: ${ratio(checkoutCopy, cpR)} (target <= 1.50)`);
-    console.log(`ratio checkout hardlink cairn/cp -al time: ${ratio(checkoutLink, cpAl)} (target <= 1.50)`);
-    console.log(`status ${statusFiles} unchanged files: ${median(status).toFixed(3)} s (target < 1 s)`);
-    console.log(`ratio add ${bigMiB} MiB cairn/md5sum throughput: ${ratio(md5Big, addBig)} (target >= 0.85)`);
+    console.log(
+      `ratio add ${files} files cairn/md5sum time: ${ratio(addSmall, md5Small)} (target <= 2.00)`,
+    );
+    console.log(
+      `ratio checkout copy cairn/cp -r time: ${ratio(checkoutCopy, cpR)} (target <= 1.50)`,
+    );
+    console.log(
+      `ratio checkout hardlink cairn/cp -al time: ${ratio(checkoutLink, cpAl)} (target <= 1.50)`,
+    );
+    console.log(
+      `status ${statusFiles} unchanged files: ${median(status).toFixed(3)} s (target < 1 s)`,
+    );
+    console.log(
+      `ratio add ${bigMiB} MiB cairn/md5sum throughput: ${ratio(md5Big, addBig)} (target >= 0.85)`,
+    );
   });
 }
 
