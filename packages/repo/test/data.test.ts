@@ -67,7 +67,7 @@ describe('add → delete → checkout round trips', () => {
     for (const vector of vectors.dir) {
       const name = `d${vectors.dir.indexOf(vector)}`;
       mkdirSync(join(repo.root, name));
-      writeTree(join(repo.root, name), vector.files);
+      writeTree(join(repo.root, name), vector.files as Record<string, string>);
       const [added] = await repo.add([name]);
       expect(added?.oid).toBe(vector.oid);
       expect(readFileSync(store.path(vector.oid), 'utf8')).toBe(vector.dir_json);
