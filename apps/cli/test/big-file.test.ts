@@ -12,7 +12,7 @@ async function writeBigFile(path: string): Promise<void> {
   const out = createWriteStream(path);
   for (let written = 0; written < SIZE; written += block.length) {
     block.writeUInt32LE(written / block.length, 0); // every block differs
-    if (!out.write(block)) await new Promise((r) => out.once('drain', r));
+    if (!out.write(block)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((resolve, reject) =>
     out.end((e?: Error | null) => (e ? reject(e) : resolve())),
