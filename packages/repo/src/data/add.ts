@@ -89,8 +89,7 @@ function findOverlap(entries: readonly TrackedEntry[], abs: string, target: stri
 /** Stores the objects of a hashed path; returns how many were new. */
 export async function storeObjects(ctx: DataContext, abs: string, hash: PathHash): Promise<number> {
   if (hash.kind === 'file') {
-    const known = ctx.state.get(abs, statSync(abs));
-    const result = await ctx.store.insertFile(abs, { md5: known ?? hash.md5 });
+    const result = await ctx.store.insertFile(abs, { md5: hash.md5 });
     return result.added ? 1 : 0;
   }
   const seen = new Set<string>();
