@@ -26,12 +26,14 @@ export {
   LooseBoolean,
   LooseInt,
   Md5Hex,
+  NameSegment,
   NonNegativeInt,
   ObjectId,
   relativePathProblem,
   SafeRelativePath,
   Sha256Hex,
 } from './schemas/common.js';
+export { CaptureEpisode, CaptureRun, CaptureStep } from './schemas/capture.js';
 export {
   CacheSection,
   CoreSection,
@@ -56,8 +58,11 @@ export {
   VarsDefinition,
 } from './schemas/dvc-yaml.js';
 export {
+  BundleArtifact,
   BundleIndex,
+  BundleManifestEntry,
   FileDigest,
+  InputsRoot,
   RuntimeInfo,
   StepManifest,
 } from './schemas/manifest.js';
