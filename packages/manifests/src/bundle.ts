@@ -12,7 +12,7 @@
  * symlink whose target is outside).
  */
 import { createReadStream } from 'node:fs';
-import { readFile, realpath, rename, rm, stat } from 'node:fs/promises';
+import { readFile, realpath, rename, rm } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ensureDir, fsyncDir, writeFileAtomic, writeJsonAtomic } from '@cairn/core-io';
 import {
@@ -27,7 +27,15 @@ import {
 } from '@cairn/types';
 import { z } from 'zod';
 import { checkFiles, type ExpectedFile, findExtras, type VerifyProblem } from './check-files.js';
-import { errnoOf, mapLimit, removeStaleTempDirs, short, tempDirFor } from './files.js';
+import {
+  errnoOf,
+  exists,
+  fsyncFolders,
+  mapLimit,
+  removeStaleTempDirs,
+  short,
+  tempDirFor,
+} from './files.js';
 import { readManifest } from './verify.js';
 
 /** The index file at the root of every bundle. */
@@ -106,10 +114,14 @@ export async function exportBundle(options: ExportBundleOptions): Promise<Export
           });
         } catch (error) {
           if (errnoOf(error) !== 'ENOENT') throw error;
-          throw new CairnError('CAIRN_OUTPUT_MISSING', `output ${rel} of ${manifestPath} is missing`, {
-            hint: `run 'cairn manifest verify ${manifestPath}'`,
-            details: { path: source },
-          });
+          throw new CairnError(
+            'CAIRN_OUTPUT_MISSING',
+            `output ${rel} of ${manifestPath} is missing`,
+            {
+              hint: `run 'cairn manifest verify ${manifestPath}'`,
+              details: { path: source },
+            },
+          );
         }
         if (written.sha256 !== digest.sha256 || written.size !== digest.size) {
           throw new CairnError(
@@ -127,7 +139,10 @@ export async function exportBundle(options: ExportBundleOptions): Promise<Export
     index.artifacts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     // The index last: a folder with a complete bundle.json holds everything it lists.
     await writeJsonAtomic(join(temp, BUNDLE_INDEX), index);
-    await fsyncTree(temp, index);
+    await fsyncFolders(
+      temp,
+      [...index.artifacts, ...index.manifests].map((e) => join(temp, e.path)),
+    );
     try {
       await rename(temp, out);
     } catch (error) {
@@ -141,17 +156,6 @@ export async function exportBundle(options: ExportBundleOptions): Promise<Export
     await rm(temp, { recursive: true, force: true });
     throw error;
   }
-}
-
-// The folders the export created, deepest first, so every entry is durable before the rename.
-async function fsyncTree(root: string, index: BundleIndex): Promise<void> {
-  const folders = new Set<string>([root]);
-  for (const entry of [...index.artifacts, ...index.manifests]) {
-    for (let d = dirname(join(root, entry.path)); d.length > root.length; d = dirname(d)) {
-      folders.add(d);
-    }
-  }
-  for (const folder of [...folders].sort().reverse()) await fsyncDir(folder);
 }
 
 // Read with plain strings for paths, so a bad path is reported with the others, not thrown.
@@ -231,9 +235,9 @@ export async function verifyBundle(
       });
     }
     const absPath = join(root, entry.path);
-    const escape = await symlinkEscape(realRoot, absPath);
-    if (escape !== undefined) {
-      problems.push(unsafe(entry, `${where}: is a symlink to ${escape}, outside the bundle`));
+    const outside = await symlinkEscape(realRoot, absPath);
+    if (outside !== undefined) {
+      problems.push(unsafe(entry, `${where}: is a symlink to ${outside}, outside the bundle`));
       continue;
     }
     expected.push({ ...entry, absPath });
@@ -340,16 +344,6 @@ export async function loadBundle(
       return abs;
     },
   };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch (error) {
-    if (errnoOf(error) === 'ENOENT') return false;
-    throw error;
-  }
 }
 
 function bundleExists(out: string): CairnError {

@@ -43,9 +43,7 @@ describe('canonicalJson', () => {
 describe('configHash', () => {
   it('is the sha256 of the canonical JSON, stable across key order', () => {
     const hash = configHash({ lr: 0.01, layers: [64, 32] });
-    expect(hash).toBe(
-      createHash('sha256').update('{"layers":[64,32],"lr":0.01}').digest('hex'),
-    );
+    expect(hash).toBe(createHash('sha256').update('{"layers":[64,32],"lr":0.01}').digest('hex'));
     expect(configHash({ layers: [64, 32], lr: 0.01 })).toBe(hash);
     expect(configHash({ layers: [32, 64], lr: 0.01 })).not.toBe(hash);
   });

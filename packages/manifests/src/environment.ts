@@ -58,7 +58,10 @@ async function installedDependencies(root: string): Promise<Record<string, strin
   const versions = await Promise.all(
     names.map(
       async (name) =>
-        [name, (await readPackageJson(join(root, 'node_modules', name, 'package.json'))).version] as const,
+        [
+          name,
+          (await readPackageJson(join(root, 'node_modules', name, 'package.json'))).version,
+        ] as const,
     ),
   );
   return Object.fromEntries(versions.filter((entry): entry is [string, string] => !!entry[1]));

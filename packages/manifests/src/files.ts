@@ -1,10 +1,10 @@
 /** File helpers shared by steps, verification, bundles and ingest (not public API). */
 import { randomBytes } from 'node:crypto';
 import type { Dirent } from 'node:fs';
-import { open, readdir, rm } from 'node:fs/promises';
+import { open, readdir, rm, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, relative, sep } from 'node:path';
-import { isProcessAlive, TEMP_SUFFIX } from '@cairn/core-io';
+import { fsyncDir, isProcessAlive, TEMP_SUFFIX } from '@cairn/core-io';
 import { CairnError, type FileDigest, NameSegment } from '@cairn/types';
 
 /** The manifest's file name inside a step or capture folder. */
@@ -118,5 +118,27 @@ export function assertName(kind: string, value: string): void {
       hint: 'use letters, digits, ".", "_" and "-", starting with a letter or digit (at most 128)',
       details: { [kind]: value },
     });
+  }
+}
+
+/**
+ * fsync the folders holding `files` (absolute paths below `root`), up to and including `root`,
+ * deepest first: a new file or folder is durable only once the folder holding its entry is.
+ */
+export async function fsyncFolders(root: string, files: Iterable<string>): Promise<void> {
+  const folders = new Set<string>([root]);
+  for (const file of files) {
+    for (let d = dirname(file); d.length > root.length; d = dirname(d)) folders.add(d);
+  }
+  for (const folder of [...folders].sort().reverse()) await fsyncDir(folder);
+}
+
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch (error) {
+    if (errnoOf(error) === 'ENOENT') return false;
+    throw error;
   }
 }

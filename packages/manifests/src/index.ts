@@ -11,6 +11,23 @@ export {
   verifyBundle,
 } from './bundle.js';
 export { canonicalJson, configHash } from './canonical-json.js';
+export {
+  CAPTURES_DIR,
+  CaptureInvalidError,
+  describeIssue,
+  type IngestCaptureOptions,
+  type IngestCaptureResult,
+  ingestCapture,
+} from './capture-ingest.js';
+export {
+  CAPTURE_EPISODES_FILE,
+  CAPTURE_RUN_FILE,
+  CAPTURE_STEPS_FILE,
+  type CaptureIssue,
+  type CaptureValidationReport,
+  type ValidateCaptureOptions,
+  validateCapture,
+} from './capture-validate.js';
 export type { ProblemKind, ProblemRole, VerifyProblem } from './check-files.js';
 export { MANIFEST_FILE } from './files.js';
 export { compareRunIds, formatRunTimestamp, type ParsedRunId, parseRunId } from './run-id.js';

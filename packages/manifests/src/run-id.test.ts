@@ -21,7 +21,12 @@ describe('run ids', () => {
   });
 
   it('orders by time, then by sequence number', () => {
-    const ids = ['20261125T101502Z-10', '20261125T101503Z', '20261125T101502Z-2', '20261125T101502Z'];
+    const ids = [
+      '20261125T101502Z-10',
+      '20261125T101503Z',
+      '20261125T101502Z-2',
+      '20261125T101502Z',
+    ];
     expect(ids.sort(compareRunIds)).toEqual([
       '20261125T101502Z',
       '20261125T101502Z-2',

@@ -23,7 +23,7 @@ import {
 } from '@cairn/types';
 import { assertJson, configHash } from './canonical-json.js';
 import { gitState, hostName, runtimeInfo } from './environment.js';
-import { assertName, errnoOf, listFiles, MANIFEST_FILE, toPosix } from './files.js';
+import { assertName, errnoOf, fsyncFolders, listFiles, MANIFEST_FILE, toPosix } from './files.js';
 import { hashList } from './hash-files.js';
 import { createRun, type RunHandle } from './runs.js';
 
@@ -92,10 +92,7 @@ export async function beginStep(options: BeginStepOptions): Promise<Step> {
     throw error;
   }
   await fsyncDir(run.dir);
-  const [git, runtime] = await Promise.all([
-    gitState(root),
-    runtimeInfo(root, options.packages),
-  ]);
+  const [git, runtime] = await Promise.all([gitState(root), runtimeInfo(root, options.packages)]);
   return new Step({
     name: options.name,
     root,
@@ -295,14 +292,11 @@ export class Step {
         sync: true,
       },
     );
-    // Folder entries too: a renamed-in or new file is durable only once its folder is synced.
-    const folders = new Set<string>([this.dir]);
-    for (const file of files) {
-      for (let d = dirname(file.absPath); d.length > this.dir.length; d = dirname(d)) {
-        folders.add(d);
-      }
-    }
-    for (const folder of folders) await fsyncDir(folder);
+    // Folder entries too: a new file is durable only once its folder is synced.
+    await fsyncFolders(
+      this.dir,
+      files.map((f) => f.absPath),
+    );
 
     const finishedAt = new Date();
     const duration = Number(process.hrtime.bigint() - this.started) / 1e9;

@@ -16,5 +16,6 @@ export default function setup(): void {
       !name.endsWith('.test.ts') &&
       statSync(`${pkg}src/${name}`).mtimeMs > builtAt,
   );
-  if (stale) execFileSync(`${pkg}node_modules/.bin/tsc`, ['-p', 'tsconfig.build.json'], { cwd: pkg });
+  if (stale)
+    execFileSync(`${pkg}node_modules/.bin/tsc`, ['-p', 'tsconfig.build.json'], { cwd: pkg });
 }

@@ -21,6 +21,7 @@ export {
   validateValue,
 } from './parse.js';
 export type { ProgressEvent, ProgressListener } from './progress.js';
+export { CaptureEpisode, CaptureRun, CaptureStep } from './schemas/capture.js';
 export {
   HashValue,
   LooseBoolean,
@@ -33,7 +34,6 @@ export {
   SafeRelativePath,
   Sha256Hex,
 } from './schemas/common.js';
-export { CaptureEpisode, CaptureRun, CaptureStep } from './schemas/capture.js';
 export {
   CacheSection,
   CoreSection,
