@@ -138,8 +138,10 @@ export async function inspectCapture(
       )
     : undefined;
 
+  let parsedSteps = 0;
   const stepCount = present.has(CAPTURE_STEPS_FILE)
     ? await readLines(dir, CAPTURE_STEPS_FILE, CaptureStep, issues, sha256, options, (s) => {
+        parsedSteps++;
         if (episodeCount === undefined) return undefined;
         const episode = episodes.get(s.episode);
         if (!episode) return `episode ${s.episode} is not in ${CAPTURE_EPISODES_FILE}`;
@@ -150,11 +152,13 @@ export async function inspectCapture(
       })
     : undefined;
 
+  const stepsUnparsed = (stepCount ?? 0) - parsedSteps;
   if (run) {
     checkCount(run, 'n_steps', stepCount, CAPTURE_STEPS_FILE, issues);
     checkCount(run, 'n_episodes', episodeCount, CAPTURE_EPISODES_FILE, issues);
   }
-  if (stepCount !== undefined && episodeCount !== undefined) {
+  // Lines that did not parse belong to no known episode: per-episode counts would only echo them.
+  if (stepCount !== undefined && episodeCount !== undefined && stepsUnparsed === 0) {
     for (const [id, episode] of episodes) {
       if (episode.seen !== episode.declared) {
         issues.add({
