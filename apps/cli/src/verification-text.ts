@@ -14,15 +14,3 @@ export function verificationText(problems: readonly VerifyProblem[], ok: string,
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
-
-/** `1.2 MiB` style sizes for tables. */
-export function formatBytes(size: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = size;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${size} B` : `${value.toFixed(1)} ${units[unit]}`;
-}

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { readManifest } from '@cairn/manifests';
 import type { FileDigest } from '@cairn/types';
 import { defineCommand } from '../command.js';
-import { formatBytes } from '../verification-text.js';
+import { formatBytes } from '../progress.js';
 
 function fileLines(title: string, files: Record<string, FileDigest>): string[] {
   const entries = Object.entries(files);
