@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -136,6 +137,20 @@ describe('verifyBundle', () => {
     // The link target itself is not listed: reported as extra, but the link is accepted.
     expect(result.problems.map((p) => [p.kind, p.path])).toEqual([
       ['extra', 'artifacts/model.real'],
+    ]);
+  });
+
+  it('catches an artifact swapped together with its bundle.json entry', async () => {
+    const { out } = await exported();
+    const forged = Buffer.alloc(1000, 9);
+    await writeFile(join(out, 'artifacts/train/model.bin'), forged);
+    await editIndex(out, (index) => {
+      const entry = index.artifacts.find((a) => a.path === 'artifacts/train/model.bin');
+      Object.assign(entry ?? {}, { sha256: createHash('sha256').update(forged).digest('hex') });
+    });
+    const result = await verifyBundle(out);
+    expect(result.problems.map((p) => p.message)).toEqual([
+      'artifact artifacts/train/model.bin: differs from its manifest manifests/train.json',
     ]);
   });
 

@@ -20,6 +20,7 @@ import {
   BundleIndex,
   BundleManifestEntry,
   CairnError,
+  isCairnError,
   type ProgressListener,
   parseJson,
   relativePathProblem,
@@ -249,6 +250,10 @@ export async function verifyBundle(
       signal: options.signal,
     })),
   );
+  const intact = expected.filter(
+    (e) => e.role === 'manifest' && !problems.some((p) => p.path === e.path),
+  );
+  problems.push(...(await checkLineage(root, index.artifacts, intact)));
   problems.push(...(await findExtras(root, listed, BUNDLE_INDEX)));
   return {
     ok: problems.length === 0,
@@ -257,6 +262,49 @@ export async function verifyBundle(
     checked: { artifacts: index.artifacts.length, manifests: index.manifests.length },
     problems,
   };
+}
+
+/**
+ * Each artifact must be what its (intact) manifest records for that output: bundle.json and the
+ * manifests it lists have to tell the same story.
+ */
+async function checkLineage(
+  root: string,
+  artifacts: ReadonlyArray<{ path: string; sha256: string; size: number; manifest?: string }>,
+  manifests: readonly ExpectedFile[],
+): Promise<VerifyProblem[]> {
+  const problems: VerifyProblem[] = [];
+  for (const entry of manifests) {
+    let manifest: StepManifest;
+    try {
+      manifest = parseJson(await readFile(entry.absPath, 'utf8'), StepManifest, {
+        file: entry.path,
+      });
+    } catch (error) {
+      if (!isCairnError(error)) throw error;
+      problems.push({
+        kind: 'invalid',
+        role: 'manifest',
+        path: entry.path,
+        message: error.message,
+      });
+      continue;
+    }
+    const prefix = `artifacts/${manifest.step_name}/`;
+    for (const artifact of artifacts.filter((a) => a.manifest === entry.path)) {
+      const output = artifact.path.startsWith(prefix)
+        ? manifest.outputs[artifact.path.slice(prefix.length)]
+        : undefined;
+      if (output?.sha256 === artifact.sha256 && output.size === artifact.size) continue;
+      problems.push({
+        kind: 'invalid',
+        role: 'artifact',
+        path: artifact.path,
+        message: `artifact ${artifact.path}: ${output ? 'differs from' : 'is not an output in'} its manifest ${entry.path}`,
+      });
+    }
+  }
+  return problems;
 }
 
 function unsafe(entry: { role: 'artifact' | 'manifest'; path: string }, message: string) {
