@@ -253,7 +253,7 @@ export async function verifyBundle(
   const intact = expected.filter(
     (e) => e.role === 'manifest' && !problems.some((p) => p.path === e.path),
   );
-  problems.push(...(await checkLineage(root, index.artifacts, intact)));
+  problems.push(...(await checkLineage(index.artifacts, intact)));
   problems.push(...(await findExtras(root, listed, BUNDLE_INDEX)));
   return {
     ok: problems.length === 0,
@@ -269,7 +269,6 @@ export async function verifyBundle(
  * manifests it lists have to tell the same story.
  */
 async function checkLineage(
-  root: string,
   artifacts: ReadonlyArray<{ path: string; sha256: string; size: number; manifest?: string }>,
   manifests: readonly ExpectedFile[],
 ): Promise<VerifyProblem[]> {
