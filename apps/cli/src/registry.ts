@@ -69,6 +69,45 @@ export const commands: CommandTree = {
     summary: 'Compute classification metrics from a predictions file and write metrics.json.',
     load: load(() => import('./commands/eval.js')),
   },
+  runs: {
+    summary: 'Run folders: runs/<experiment>/<UTC timestamp>/, one folder per step.',
+    subcommands: {
+      list: {
+        summary: 'List the run folders under runs/, oldest first, with the status of each step.',
+        load: load(() => import('./commands/runs-list.js')),
+      },
+    },
+  },
+  manifest: {
+    summary: 'Step manifests: the lineage record each step writes last.',
+    subcommands: {
+      show: {
+        summary: 'Print a step manifest: what ran, where, with which inputs, outputs and metrics.',
+        load: load(() => import('./commands/manifest-show.js')),
+      },
+      verify: {
+        summary: 'Check that every input and output of a manifest is present and unchanged.',
+        load: load(() => import('./commands/manifest-verify.js')),
+      },
+    },
+  },
+  bundle: {
+    summary: 'Deployable bundles: artifacts plus the manifests they came from, verified.',
+    subcommands: {
+      export: {
+        summary: 'Copy the outputs of step manifests into a new, verifiable bundle folder.',
+        load: load(() => import('./commands/bundle-export.js')),
+      },
+      verify: {
+        summary: 'Check a bundle: every file listed, intact, inside the bundle, and nothing else.',
+        load: load(() => import('./commands/bundle-verify.js')),
+      },
+    },
+  },
+  ingest: {
+    summary: 'Validate a capture folder and copy it into data/captures/<experiment>/<run_id>/.',
+    load: load(() => import('./commands/ingest.js')),
+  },
   doctor: {
     summary: 'Show versions, platform, cache link types and configured remotes.',
     load: load(() => import('./commands/doctor.js')),

@@ -21,11 +21,13 @@ export {
   validateValue,
 } from './parse.js';
 export type { ProgressEvent, ProgressListener } from './progress.js';
+export { CaptureEpisode, CaptureRun, CaptureStep } from './schemas/capture.js';
 export {
   HashValue,
   LooseBoolean,
   LooseInt,
   Md5Hex,
+  NameSegment,
   NonNegativeInt,
   ObjectId,
   relativePathProblem,
@@ -56,8 +58,11 @@ export {
   VarsDefinition,
 } from './schemas/dvc-yaml.js';
 export {
+  BundleArtifact,
   BundleIndex,
+  BundleManifestEntry,
   FileDigest,
+  InputsRoot,
   RuntimeInfo,
   StepManifest,
 } from './schemas/manifest.js';
