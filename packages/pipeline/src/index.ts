@@ -1,0 +1,2 @@
+// Public API of @cairn/pipeline: explicit named exports only.
+export {};
