@@ -5,21 +5,7 @@
  * `dvc dag --dot` (networkx/pydot: `strict digraph  {`, quoted names, upstream `->` downstream).
  */
 import type { Dag, DagNode } from './dag.js';
-
-function codePointCompare(a: string, b: string): number {
-  const x = [...a];
-  const y = [...b];
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const d = (x[i]?.codePointAt(0) ?? 0) - (y[i]?.codePointAt(0) ?? 0);
-    if (d !== 0) return d;
-  }
-  return x.length - y.length;
-}
-
-/** Python's string order (code points), for sorting names and paths as DVC does. */
-export function pySort(values: Iterable<string>): string[] {
-  return [...values].sort(codePointCompare);
-}
+import { pyCompare as codePointCompare, pySort } from './py-value.js';
 
 export function renderMermaid<N extends DagNode>(dag: Dag<N>, { markdown = false } = {}): string {
   let graph = 'flowchart TD';

@@ -212,3 +212,18 @@ export function toJsonValue(value: PyValue | undefined): unknown {
   }
   return value;
 }
+
+/** Python's string order (code points; JavaScript's `<` compares UTF-16 units). */
+export function pyCompare(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = (x[i]?.codePointAt(0) ?? 0) - (y[i]?.codePointAt(0) ?? 0);
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
+}
+
+export function pySort(values: Iterable<string>): string[] {
+  return [...values].sort(pyCompare);
+}
