@@ -17,6 +17,7 @@ import {
   pySort,
   pyStr,
   pySubtract,
+  pyTruthy,
   toJsonValue,
 } from './py-value.js';
 
@@ -51,14 +52,7 @@ function diffValues(oldValue: PyValue, newValue: PyValue, all: boolean): DiffIte
 
 /** DVC's `_flatten`: keys of a mapping; anything else reads as "unable to parse" per key. */
 function flat(data: PyValue | undefined): { values: Map<string, PyValue>; fallback: PyValue } {
-  const falsy =
-    data === undefined ||
-    data === null ||
-    data === 0 ||
-    data === '' ||
-    data === false ||
-    (isPyDict(data) && Object.keys(data).length === 0);
-  if (falsy) return { values: new Map(), fallback: null };
+  if (!pyTruthy(data)) return { values: new Map(), fallback: null };
   if (isPyDict(data)) return { values: new Map(flattenDict(data)), fallback: null };
   return { values: new Map(), fallback: 'unable to parse' };
 }

@@ -124,6 +124,9 @@ export class Context {
   /** Files loaded so far: the selected keys, or null for the whole file. */
   readonly imports: Map<string, string[] | null>;
   private readonly reserved = new Set<string>();
+  /** Sources that are files (values from them are tracked), as opposed to inline `vars`. */
+  private readonly fileSources = new Set<string>();
+  private tracked: Map<string, PyDict> | undefined;
 
   constructor(
     data: PyDict = {},
@@ -142,6 +145,8 @@ export class Context {
       new Map([...this.imports].map(([k, v]) => [k, v ? [...v] : null])),
     );
     for (const key of this.reserved) copy.reserved.add(key);
+    for (const source of this.fileSources) copy.fileSources.add(source);
+    copy.tracked = this.tracked;
     return copy;
   }
 
@@ -153,7 +158,8 @@ export class Context {
    * Merges `update` into the context; redefining an existing value is an error (dicts merge
    * key by key), as is touching `item`/`key` inside a generated stage.
    */
-  merge(update: PyDict, source: string): void {
+  merge(update: PyDict, source: string, { file = false }: { file?: boolean } = {}): void {
+    if (file) this.fileSources.add(source);
     const reserved = Object.keys(update).filter((k) => this.reserved.has(k));
     if (reserved.length > 0) {
       const n = reserved.length > 1 ? 'keys' : 'key';
@@ -210,6 +216,36 @@ export class Context {
     }
   }
 
+  /**
+   * Records which values of files (not inline `vars`) templates use, by file and dotted key,
+   * until `stopTracking` (DVC's `tracked_vars`, shown by `params diff`). Mappings are not
+   * recorded, only the scalars and lists inside them.
+   */
+  startTracking(): void {
+    this.tracked = new Map();
+  }
+
+  stopTracking(): Record<string, PyDict> {
+    const out = Object.fromEntries(this.tracked ?? []);
+    this.tracked = undefined;
+    return out;
+  }
+
+  private track(key: string, value: PyValue): void {
+    if (!this.tracked || isPyDict(value)) return;
+    const parts = key.split('.').map((p) => p.trim());
+    for (let n = parts.length; n > 0; n--) {
+      const source = this.sources.get(parts.slice(0, n).join('.'));
+      if (source === undefined) continue;
+      if (this.fileSources.has(source)) {
+        const values = this.tracked.get(source) ?? {};
+        values[parts.join('.')] = value;
+        this.tracked.set(source, values);
+      }
+      return;
+    }
+  }
+
   /** The value at a dotted key (`a.b.0`); list indices may be negative, as in Python. */
   select(expression: string): PyValue {
     const key = expression.replaceAll('[', '.').replaceAll(']', '');
@@ -226,6 +262,7 @@ export class Context {
         current = current[part] as PyValue;
       } else throw notFound(expression);
     }
+    this.track(key, current);
     return current;
   }
 

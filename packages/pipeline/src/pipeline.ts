@@ -18,6 +18,8 @@ export interface PointerFile {
   addressing: string;
   deps: StagePath[];
   outs: StagePath[];
+  /** The recorded hash of each output (same order as `outs`). */
+  outHashes: Array<{ md5?: string; legacy: boolean }>;
   frozen: boolean;
 }
 
@@ -121,6 +123,10 @@ async function loadPointers(source: FileSource, files: string[]): Promise<Pointe
       addressing: file,
       deps: paths(data.deps),
       outs: paths(data.outs),
+      outHashes: (data.outs ?? []).map((e) => ({
+        ...(e.md5 === undefined ? {} : { md5: e.md5 }),
+        legacy: e.hash !== 'md5',
+      })),
       frozen: data.frozen === true || data.locked === true,
     });
   }

@@ -227,3 +227,12 @@ export function pyCompare(a: string, b: string): number {
 export function pySort(values: Iterable<string>): string[] {
   return [...values].sort(pyCompare);
 }
+
+/** Python truthiness: None, False, 0, 0.0, '', [] and {} are false. */
+export function pyTruthy(value: PyValue | undefined): boolean {
+  if (value === undefined || value === null || value === false || value === '') return false;
+  if (isPyNumber(value)) return toNumber(value) !== 0;
+  if (Array.isArray(value)) return value.length > 0;
+  if (isPyDict(value)) return Object.keys(value).length > 0;
+  return true;
+}

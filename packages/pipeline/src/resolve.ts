@@ -35,6 +35,8 @@ export interface ResolvedStageDefinition {
   wdir: string;
   /** Path of the definition inside dvc.yaml, for error positions. */
   yamlPath: Array<string | number>;
+  /** Values of vars/params files used by its templates: file (repo-relative) → key → value. */
+  trackedVars: Record<string, PyDict>;
 }
 
 export interface ResolvedDvcYaml {
@@ -246,7 +248,7 @@ class Resolver {
       data = selected;
     }
     const merged = data;
-    this.guard(at, () => context.merge(merged, path));
+    this.guard(at, () => context.merge(merged, path, { file: true }));
     if (imported === undefined || imported === null) context.imports.set(path, keys);
     else if (keys) imported.push(...keys);
   }
@@ -291,6 +293,7 @@ class Resolver {
       await this.loadVars(context, vars, wdir, [...path, 'vars'], name);
     }
     const resolved: PyDict = {};
+    context.startTracking();
     for (const [key, value] of Object.entries(rest)) {
       resolved[key] = this.guard(
         [...path, key],
@@ -304,6 +307,7 @@ class Resolver {
       definition: resolved,
       wdir,
       yamlPath: path,
+      trackedVars: context.stopTracking(),
     };
   }
 

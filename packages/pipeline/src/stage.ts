@@ -84,6 +84,8 @@ export interface Stage {
   alwaysChanged: boolean;
   desc?: string;
   meta?: PyValue;
+  /** Values of vars/params files its templates used: file (repo-relative) → key → value. */
+  trackedVars: Record<string, PyDict>;
 }
 
 const URL_LIKE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
@@ -152,6 +154,7 @@ class StageBuilder {
       ],
       frozen: this.bool(d.frozen, 'frozen'),
       alwaysChanged: this.bool(d.always_changed, 'always_changed'),
+      trackedVars: this.def.trackedVars,
     };
     if (typeof d.desc === 'string') stage.desc = d.desc;
     if (d.meta !== undefined) stage.meta = d.meta;
