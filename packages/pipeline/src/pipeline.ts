@@ -9,7 +9,7 @@ import { type FileSource, workspaceSource } from './file-source.js';
 import type { ParsingConfig } from './interpolate.js';
 import type { PyDict, PyValue } from './py-value.js';
 import { type ResolvedDvcYaml, resolveDvcYaml } from './resolve.js';
-import { addressingOf, buildStages, type Stage, type StagePath, stagePath } from './stage.js';
+import { buildStages, type Stage, type StagePath, stagePath } from './stage.js';
 
 /** A `.dvc` file in the graph: it produces its outputs (a data source, or an import). */
 export interface PointerFile {
@@ -231,5 +231,3 @@ function globMatch(pattern: string, text: string): boolean {
   }
   return new RegExp(`^${re}$`, 's').test(text);
 }
-
-export { addressingOf };
