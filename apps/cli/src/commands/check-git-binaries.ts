@@ -2,17 +2,7 @@ import { findGitRoot } from '@cairn/core-io';
 import { checkGitBinaries, DEFAULT_BINARY_EXTENSIONS, parseSize } from '@cairn/pipeline';
 import { CairnError } from '@cairn/types';
 import { defineCommand } from '../command.js';
-
-function humanSize(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
+import { formatBytes } from '../progress.js';
 
 export default defineCommand({
   name: 'check-git-binaries',
@@ -63,7 +53,7 @@ export default defineCommand({
     }
     const width = Math.max(...files.map((f) => f.path.length));
     const lines = files.map(
-      (f) => `${f.path.padEnd(width)}  ${humanSize(f.size).padStart(9)}  ${f.reasons.join(', ')}`,
+      (f) => `${f.path.padEnd(width)}  ${formatBytes(f.size).padStart(9)}  ${f.reasons.join(', ')}`,
     );
     const n = files.length;
     lines.push(

@@ -1,8 +1,8 @@
 import { metricsTable, renderTable, showMetrics, toJsonValue } from '@cairn/pipeline';
 import { isCairnError } from '@cairn/types';
 import { defineCommand } from '../command.js';
+import { revisionWarnings } from '../diff-output.js';
 import { parsePrecision, pipelineContext } from '../pipeline-context.js';
-import { revisionWarnings } from './metrics-diff.js';
 
 export default defineCommand({
   name: 'metrics show',

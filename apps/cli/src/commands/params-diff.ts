@@ -1,7 +1,7 @@
-import { diffTable, diffToJson, paramsDiff, renderTable } from '@cairn/pipeline';
+import { paramsDiff } from '@cairn/pipeline';
 import { defineCommand } from '../command.js';
+import { diffOptions, diffOutput, REVISION_POSITIONALS } from '../diff-output.js';
 import { pipelineContext } from '../pipeline-context.js';
-import { revisionWarnings } from './metrics-diff.js';
 
 export default defineCommand({
   name: 'params diff',
@@ -11,26 +11,15 @@ export default defineCommand({
     'templates take from vars files, as `dvc params diff` does. Revisions are git revisions\n' +
     'or `workspace`. Values print as Python prints them.',
   options: {
-    all: { type: 'boolean', description: 'Show unchanged params too.' },
+    ...diffOptions('params'),
     deps: { type: 'boolean', description: 'Only params that stages depend on.' },
-    targets: {
-      type: 'string',
-      multiple: true,
-      valueName: '<file>',
-      description: 'Params files to compare instead of the pipeline’s (repeatable).',
-    },
-    md: { type: 'boolean', description: 'Print a Markdown table.' },
-    'no-path': { type: 'boolean', description: 'Leave out the Path column.' },
   },
-  positionals: [
-    { name: 'a_rev', description: 'Old revision (default HEAD).' },
-    { name: 'b_rev', description: 'New revision (default workspace).' },
-  ],
+  positionals: REVISION_POSITIONALS,
   examples: ['cairn params diff', 'cairn params diff main HEAD --md'],
   async run({ options, positionals, cwd, stderr }) {
     const ctx = await pipelineContext(cwd);
     const [aRev, bRev] = positionals;
-    const { diff, errors } = await paramsDiff({
+    const outcome = await paramsDiff({
       root: ctx.root,
       cacheDir: ctx.cacheDir,
       ...(aRev ? { aRev } : {}),
@@ -39,15 +28,13 @@ export default defineCommand({
       deps: options.deps,
       targets: options.targets.map(ctx.toRepoPath),
     });
-    revisionWarnings(errors, stderr, 'params');
-    const shown = Object.fromEntries(Object.entries(diff).map(([p, d]) => [ctx.display(p), d]));
-    const table = diffTable(shown, {
-      title: 'Param',
-      showChanges: false,
+    return diffOutput(outcome, ctx, {
+      what: 'params',
+      aRev,
+      bRev,
+      markdown: options.md,
       noPath: options['no-path'],
-      ...(aRev ? { aRev } : {}),
-      ...(bRev ? { bRev } : {}),
+      stderr,
     });
-    return { data: diffToJson(shown), text: renderTable(table, { markdown: options.md }) };
   },
 });
