@@ -261,7 +261,10 @@ describe('cairn check-git-binaries', () => {
     const json = await cairn(['check-git-binaries', '--json', '--ext', '.csv,.txt'], { cwd: dir });
     expect(json.exitCode).toBe(1);
     expect(JSON.parse(json.stdout)).toEqual({
-      files: [{ path: 'data/big.csv', size: 3000, reasons: ['extension', 'size'] }],
+      files: [
+        { path: 'data.csv', size: 4, reasons: ['extension'] },
+        { path: 'data/big.csv', size: 3000, reasons: ['extension', 'size'] },
+      ],
       maxSize: 1048576,
       extensions: ['.csv', '.txt'],
     });
