@@ -263,7 +263,7 @@ describe('cairn check-git-binaries', () => {
     expect(JSON.parse(json.stdout)).toEqual({
       files: [
         { path: 'data.csv', size: 4, reasons: ['extension'] },
-        { path: 'data/big.csv', size: 3000, reasons: ['extension', 'size'] },
+        { path: 'data/big.csv', size: 3000, reasons: ['extension'] },
       ],
       maxSize: 1048576,
       extensions: ['.csv', '.txt'],
