@@ -289,3 +289,18 @@ stages:
     expect(stages[0]?.meta).toEqual(new PyFloat(1));
   });
 });
+
+describe('YAML mistakes', () => {
+  it('hints at quoting a template inside a flow list', async () => {
+    await expect(
+      stagesOf({
+        'dvc.yaml':
+          'stages:\n  s:\n    foreach: [a]\n    do:\n      cmd: x\n      outs: [o-${item}]\n',
+      }),
+    ).rejects.toMatchObject({
+      code: 'CAIRN_PARSE',
+      message: expect.stringMatching(/^dvc\.yaml:6:\d+: invalid YAML/),
+      hint: expect.stringContaining('quote values that contain ${...} inside [ ] or { }'),
+    });
+  });
+});

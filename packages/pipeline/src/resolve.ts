@@ -5,7 +5,7 @@
  * every `${...}` is resolved. Errors name the file, line and column, the field and the stage.
  */
 import { posix } from 'node:path';
-import { CairnError, DvcYaml, type Locator, validateValue } from '@cairn/types';
+import { CairnError, CairnParseError, DvcYaml, type Locator, validateValue } from '@cairn/types';
 import type { FileSource } from './file-source.js';
 import {
   Context,
@@ -93,10 +93,29 @@ export async function resolveDvcYaml(
       details: { file },
     });
   }
-  const { data, locate } = loadYamlPy(bytes.toString('utf8'), file);
+  const text = bytes.toString('utf8');
+  const { data, locate } = withTemplateHint(() => loadYamlPy(text, file), text);
   const raw = validateValue(data ?? {}, DvcYaml, file, locate) as DvcYaml;
   const resolver = new Resolver(source, file, raw as unknown as PyDict, locate, options);
   return resolver.run();
+}
+
+/**
+ * `[out-${item}]` is a YAML syntax error (`{` opens a mapping inside a flow list): say so.
+ */
+function withTemplateHint<T>(load: () => T, text: string): T {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof CairnParseError) || error.code !== 'CAIRN_PARSE') throw error;
+    const line = text.split('\n')[(error.issues[0]?.line ?? 1) - 1] ?? '';
+    if (!/[[{].*\$\{/.test(line)) throw error;
+    throw new CairnError('CAIRN_PARSE', error.message, {
+      hint: "quote values that contain ${...} inside [ ] or { } (e.g. ['out-${item}']), or use a block list",
+      ...(error.details ? { details: error.details } : {}),
+      cause: error,
+    });
+  }
 }
 
 class Resolver {
