@@ -111,6 +111,7 @@ function withTemplateHint<T>(load: () => T, text: string): T {
     const line = text.split('\n')[(error.issues[0]?.line ?? 1) - 1] ?? '';
     if (!/[[{].*\$\{/.test(line)) throw error;
     throw new CairnError('CAIRN_PARSE', error.message, {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: dvc.yaml's template syntax, not JS
       hint: "quote values that contain ${...} inside [ ] or { } (e.g. ['out-${item}']), or use a block list",
       ...(error.details ? { details: error.details } : {}),
       cause: error,
