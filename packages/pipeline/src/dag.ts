@@ -31,10 +31,6 @@ export interface SelectOptions {
   pipeline?: boolean;
 }
 
-function isInside(path: string, dir: string): boolean {
-  return dir === '' || path === dir || path.startsWith(`${dir}/`);
-}
-
 export class Dag<N extends DagNode> {
   readonly nodes: readonly N[];
   readonly edges: ReadonlyArray<DagEdge<N>>;
@@ -145,19 +141,17 @@ export class Dag<N extends DagNode> {
  * `CAIRN_PIPELINE_DUPLICATE_OUTPUT`, `CAIRN_PIPELINE_OVERLAPPING_OUTPUTS`, `CAIRN_PIPELINE_CYCLE`.
  */
 export function buildDag<N extends DagNode>(nodes: readonly N[]): Dag<N> {
-  const owners = indexOutputs(nodes);
+  const outputs = new OutputIndex<N>();
+  for (const node of nodes) for (const out of node.outs) outputs.add(node, out);
   const edges: Array<DagEdge<N>> = [];
   for (const node of nodes) {
     const linked = new Map<N, string[]>();
     const depPaths = [...node.deps.map((d) => d.path), ...(node.params ?? []).map((p) => p.path)];
     for (const dep of depPaths) {
-      for (const { owner } of owners) {
-        const out = owner.out.path;
-        if (isInside(dep, out) || isInside(out, dep)) {
-          const paths = linked.get(owner.node) ?? [];
-          if (!paths.includes(dep)) paths.push(dep);
-          linked.set(owner.node, paths);
-        }
+      for (const owner of outputs.overlapping(dep)) {
+        const paths = linked.get(owner.node) ?? [];
+        if (!paths.includes(dep)) paths.push(dep);
+        linked.set(owner.node, paths);
       }
     }
     for (const [from, paths] of linked) edges.push({ from, to: node, paths });
@@ -172,54 +166,79 @@ interface Owner<N> {
   out: StagePath;
 }
 
-function indexOutputs<N extends DagNode>(nodes: readonly N[]): Array<{ owner: Owner<N> }> {
-  const byPath = new Map<string, Owner<N>>();
-  const all: Array<{ owner: Owner<N> }> = [];
-  for (const node of nodes) {
-    for (const out of node.outs) {
-      const existing = byPath.get(out.path);
-      if (existing) {
-        const stages =
-          existing.node === node
-            ? `stage '${node.addressing}'`
-            : `stages '${existing.node.addressing}' and '${node.addressing}'`;
-        throw new CairnError(
-          'CAIRN_PIPELINE_DUPLICATE_OUTPUT',
-          `output '${out.path}' is specified more than once, in ${stages}`,
-          {
-            hint: 'an output may belong to one stage only: remove it from all but one',
-            details: { output: out.path, stages: [existing.node.addressing, node.addressing] },
-          },
-        );
-      }
-      for (const other of byPath.values()) {
-        const [parent, child] = isInside(out.path, other.out.path)
-          ? [other, { node, out }]
-          : isInside(other.out.path, out.path)
-            ? [{ node, out }, other]
-            : [undefined, undefined];
-        if (parent && child) {
-          throw new CairnError(
-            'CAIRN_PIPELINE_OVERLAPPING_OUTPUTS',
-            `The output paths '${parent.out.path}' ('${parent.node.addressing}') and ` +
-              `'${child.out.path}' ('${child.node.addressing}') overlap and are thus in the same ` +
-              'tracked directory.',
-            {
-              hint: 'to keep reproducibility, outputs should be in separate tracked directories or tracked individually',
-              details: {
-                outputs: [parent.out.path, child.out.path],
-                stages: [parent.node.addressing, child.node.addressing],
-              },
-            },
-          );
-        }
-      }
-      const owner = { node, out };
-      byPath.set(out.path, owner);
-      all.push({ owner });
+/** The folders above a path, nearest last: `a/b/c` → `''`, `a`, `a/b`. */
+function ancestors(path: string): string[] {
+  const parts = path.split('/');
+  return ['', ...parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join('/'))];
+}
+
+/**
+ * Outputs by path, with every folder above each (DVC's outs trie): lookups in the depth of a
+ * path instead of the number of outputs.
+ */
+class OutputIndex<N extends DagNode> {
+  private readonly byPath = new Map<string, Owner<N>>();
+  /** Folder → the outputs below it, in insertion order. */
+  private readonly below = new Map<string, Array<Owner<N>>>();
+
+  /** Adds an output; a duplicate or an output inside another is an error (trie.py). */
+  add(node: N, out: StagePath): void {
+    const existing = this.byPath.get(out.path);
+    if (existing) {
+      const stages =
+        existing.node === node
+          ? `stage '${node.addressing}'`
+          : `stages '${existing.node.addressing}' and '${node.addressing}'`;
+      throw new CairnError(
+        'CAIRN_PIPELINE_DUPLICATE_OUTPUT',
+        `output '${out.path}' is specified more than once, in ${stages}`,
+        {
+          hint: 'an output may belong to one stage only: remove it from all but one',
+          details: { output: out.path, stages: [existing.node.addressing, node.addressing] },
+        },
+      );
+    }
+    const owner = { node, out };
+    const child = this.below.get(out.path)?.[0];
+    const parent = ancestors(out.path)
+      .map((a) => this.byPath.get(a))
+      .find((o) => o !== undefined);
+    if (child) overlapError(owner, child);
+    if (parent) overlapError(parent, owner);
+    this.byPath.set(out.path, owner);
+    for (const folder of ancestors(out.path)) {
+      const list = this.below.get(folder) ?? [];
+      list.push(owner);
+      this.below.set(folder, list);
     }
   }
-  return all;
+
+  /** Outputs equal to `path`, in a folder above it, or inside it. */
+  overlapping(path: string): Array<Owner<N>> {
+    const found: Array<Owner<N>> = [];
+    for (const folder of [...ancestors(path), path]) {
+      const owner = this.byPath.get(folder);
+      if (owner) found.push(owner);
+    }
+    for (const owner of this.below.get(path) ?? []) if (!found.includes(owner)) found.push(owner);
+    return found;
+  }
+}
+
+function overlapError<N extends DagNode>(parent: Owner<N>, child: Owner<N>): never {
+  throw new CairnError(
+    'CAIRN_PIPELINE_OVERLAPPING_OUTPUTS',
+    `The output paths '${parent.out.path}' ('${parent.node.addressing}') and ` +
+      `'${child.out.path}' ('${child.node.addressing}') overlap and are thus in the same ` +
+      'tracked directory.',
+    {
+      hint: 'to keep reproducibility, outputs should be in separate tracked directories or tracked individually',
+      details: {
+        outputs: [parent.out.path, child.out.path],
+        stages: [parent.node.addressing, child.node.addressing],
+      },
+    },
+  );
 }
 
 function checkAcyclic<N extends DagNode>(dag: Dag<N>): void {

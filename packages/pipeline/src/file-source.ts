@@ -82,9 +82,15 @@ async function walk(root: string, dir: string): Promise<string[]> {
   return out.sort();
 }
 
-/** A git revision of the repository at `root` (files read from git objects). */
+/**
+ * A git revision of the repository at `root` (files read from git objects). `root` may be a
+ * folder inside the git work tree (`dvc init --subdir`): paths stay relative to it.
+ */
 export async function gitRevSource(root: string, rev: string): Promise<FileSource> {
   const sha = await resolveRev(root, rev);
+  const prefix = (await gitRaw(['rev-parse', '--show-prefix'], { cwd: root }))
+    .toString('utf8')
+    .trim();
   let files: Promise<string[]> | undefined;
   const all = () => {
     files ??= listFilesAtRev(root, sha);
@@ -93,11 +99,11 @@ export async function gitRevSource(root: string, rev: string): Promise<FileSourc
   return {
     label: rev,
     async read(path) {
-      const type = await objectType(root, sha, path);
-      return type === 'blob' ? readFileAtRev(root, sha, path) : undefined;
+      const type = await objectType(root, sha, prefix + path);
+      return type === 'blob' ? readFileAtRev(root, sha, prefix + path) : undefined;
     },
     async isDirectory(path) {
-      return (await objectType(root, sha, path)) === 'tree';
+      return (await objectType(root, sha, prefix + path)) === 'tree';
     },
     async listFiles(dir) {
       return under(await all(), dir);
@@ -105,6 +111,7 @@ export async function gitRevSource(root: string, rev: string): Promise<FileSourc
   };
 }
 
+/** `blob`, `tree`, or undefined when `path` (from the top of the work tree) is not in `sha`. */
 async function objectType(root: string, sha: string, path: string): Promise<string | undefined> {
   try {
     const out = await gitRaw(['cat-file', '-t', `${sha}:${path}`], { cwd: root });

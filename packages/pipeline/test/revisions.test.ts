@@ -147,3 +147,16 @@ describe('params diff', () => {
     expect(toJsonValue(show.files.get('report.yaml'))).toEqual({ title: 'second' });
   });
 });
+
+describe('a DVC project in a subfolder of the git work tree', () => {
+  it('reads params at a revision relative to the project folder', async () => {
+    const top = gitRepo({
+      'project/dvc.yaml': 'stages:\n  s:\n    cmd: x\n    params: [lr]\n',
+      'project/params.yaml': 'lr: 0.1\n',
+    });
+    const root = join(top, 'project');
+    writeFiles(root, { 'params.yaml': 'lr: 0.2\n' });
+    const { diff } = await paramsDiff({ root });
+    expect(diffToJson(diff)).toEqual({ 'params.yaml': { lr: { old: 0.1, new: 0.2, diff: 0.1 } } });
+  });
+});
