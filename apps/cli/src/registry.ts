@@ -112,4 +112,35 @@ export const commands: CommandTree = {
     summary: 'Show versions, platform, cache link types and configured remotes.',
     load: load(() => import('./commands/doctor.js')),
   },
+  dag: {
+    summary: 'Show the stage graph of the pipeline (text, mermaid, dot or JSON).',
+    load: load(() => import('./commands/dag.js')),
+  },
+  params: {
+    summary: 'Compare pipeline parameters between revisions.',
+    subcommands: {
+      diff: {
+        summary: 'Show changes in params between two revisions (default: HEAD and the workspace).',
+        load: load(() => import('./commands/params-diff.js')),
+      },
+    },
+  },
+  metrics: {
+    summary: 'Show and compare pipeline metrics.',
+    subcommands: {
+      show: {
+        summary: 'Print the metrics of the workspace.',
+        load: load(() => import('./commands/metrics-show.js')),
+      },
+      diff: {
+        summary: 'Show changes in metrics between two revisions (default: HEAD and the workspace).',
+        load: load(() => import('./commands/metrics-diff.js')),
+      },
+    },
+  },
+  'check-git-binaries': {
+    summary:
+      'List files committed to git that belong in DVC (models, arrays, archives, big files).',
+    load: load(() => import('./commands/check-git-binaries.js')),
+  },
 };

@@ -17,8 +17,10 @@ export {
   parseJson,
   parseStructured,
   parseYaml,
+  parseYamlDocument,
   type StructuredFormat,
   validateValue,
+  type YamlDocument,
 } from './parse.js';
 export type { ProgressEvent, ProgressListener } from './progress.js';
 export { CaptureEpisode, CaptureRun, CaptureStep } from './schemas/capture.js';
