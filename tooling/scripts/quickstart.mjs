@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // The main job on embedded defaults, end to end with the real `cairn` binary in a fresh temp git
-// repository: init, doctor. Each step prints the command and its output; any failure stops the
+// repository: init, doctor, then versioning a small generated dataset (add, commit to git, delete,
+// status, checkout, status -q as a CI guard), and metrics from a predictions file (eval). Each step prints the command and its output; any failure stops the
 // run with a non-zero exit code. Set CAIRN_QUICKSTART_KEEP=1 to keep the folder afterwards.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +40,28 @@ try {
   cairn('init');
   cairn('doctor');
   run('git', ['commit', '-q', '-m', 'Initialize Cairn']);
+  // Example data, generated deterministically: a labelled dataset and a model's predictions.
+  mkdirSync(join(work, 'data', 'images'), { recursive: true });
+  let seed = 42;
+  const next = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+  const rows = ['label,score'];
+  for (let i = 0; i < 200; i++) {
+    const label = next() < 0.4 ? 1 : 0;
+    rows.push(`${label},${Math.min(1, Math.max(0, 0.35 * label + 0.65 * next())).toFixed(4)}`);
+    if (i < 20) writeFileSync(join(work, 'data', 'images', `img${i}.txt`), `image ${i} label ${label}\n`);
+  }
+  writeFileSync(join(work, 'data', 'predictions.csv'), `${rows.join('\n')}\n`);
+  cairn('add', 'data');
+  run('git', ['add', 'data.dvc', '.gitignore']);
+  run('git', ['commit', '-q', '-m', 'Track data with Cairn']);
+  rmSync(join(work, 'data'), { recursive: true });
+  cairn('status');
+  cairn('checkout');
+  cairn('status', '-q');
+  cairn('eval', 'data/predictions.csv', '--out', 'metrics.json');
   run('git', ['log', '--oneline', '--stat']);
   console.log('\nQuickstart finished: OK');
 } finally {

@@ -28,12 +28,119 @@ export const commands: CommandTree = {
     summary: 'Create a DVC-compatible repository (.dvc/, .dvcignore) in a git repo.',
     load: load(() => import('./commands/init.js')),
   },
+  add: {
+    summary: 'Track files or folders: cache them, write <target>.dvc and a .gitignore entry.',
+    load: load(() => import('./commands/add.js')),
+  },
+  checkout: {
+    summary: 'Restore tracked data from the cache into the workspace.',
+    load: load(() => import('./commands/checkout.js')),
+  },
+  status: {
+    summary: 'Show what changed against pointer files and dvc.lock.',
+    load: load(() => import('./commands/status.js')),
+  },
+  commit: {
+    summary: 'Record the current content of tracked outputs in the cache, pointers and dvc.lock.',
+    load: load(() => import('./commands/commit.js')),
+  },
+  remove: {
+    summary: 'Stop tracking pointer files or stages (the data stays unless --outs).',
+    load: load(() => import('./commands/remove.js')),
+  },
+  gc: {
+    summary: 'Delete cache objects that nothing in the chosen scope references.',
+    load: load(() => import('./commands/gc.js')),
+  },
+  cache: {
+    summary: 'Cache settings.',
+    subcommands: {
+      dir: {
+        summary: 'Print the cache directory, or set cache.dir.',
+        load: load(() => import('./commands/cache-dir.js')),
+      },
+    },
+  },
+  config: {
+    summary: 'Get, set or unset options in .dvc/config (or config.local with --local).',
+    load: load(() => import('./commands/config.js')),
+  },
   eval: {
     summary: 'Compute classification metrics from a predictions file and write metrics.json.',
     load: load(() => import('./commands/eval.js')),
   },
+  runs: {
+    summary: 'Run folders: runs/<experiment>/<UTC timestamp>/, one folder per step.',
+    subcommands: {
+      list: {
+        summary: 'List the run folders under runs/, oldest first, with the status of each step.',
+        load: load(() => import('./commands/runs-list.js')),
+      },
+    },
+  },
+  manifest: {
+    summary: 'Step manifests: the lineage record each step writes last.',
+    subcommands: {
+      show: {
+        summary: 'Print a step manifest: what ran, where, with which inputs, outputs and metrics.',
+        load: load(() => import('./commands/manifest-show.js')),
+      },
+      verify: {
+        summary: 'Check that every input and output of a manifest is present and unchanged.',
+        load: load(() => import('./commands/manifest-verify.js')),
+      },
+    },
+  },
+  bundle: {
+    summary: 'Deployable bundles: artifacts plus the manifests they came from, verified.',
+    subcommands: {
+      export: {
+        summary: 'Copy the outputs of step manifests into a new, verifiable bundle folder.',
+        load: load(() => import('./commands/bundle-export.js')),
+      },
+      verify: {
+        summary: 'Check a bundle: every file listed, intact, inside the bundle, and nothing else.',
+        load: load(() => import('./commands/bundle-verify.js')),
+      },
+    },
+  },
+  ingest: {
+    summary: 'Validate a capture folder and copy it into data/captures/<experiment>/<run_id>/.',
+    load: load(() => import('./commands/ingest.js')),
+  },
   doctor: {
     summary: 'Show versions, platform, cache link types and configured remotes.',
     load: load(() => import('./commands/doctor.js')),
+  },
+  dag: {
+    summary: 'Show the stage graph of the pipeline (text, mermaid, dot or JSON).',
+    load: load(() => import('./commands/dag.js')),
+  },
+  params: {
+    summary: 'Compare pipeline parameters between revisions.',
+    subcommands: {
+      diff: {
+        summary: 'Show changes in params between two revisions (default: HEAD and the workspace).',
+        load: load(() => import('./commands/params-diff.js')),
+      },
+    },
+  },
+  metrics: {
+    summary: 'Show and compare pipeline metrics.',
+    subcommands: {
+      show: {
+        summary: 'Print the metrics of the workspace.',
+        load: load(() => import('./commands/metrics-show.js')),
+      },
+      diff: {
+        summary: 'Show changes in metrics between two revisions (default: HEAD and the workspace).',
+        load: load(() => import('./commands/metrics-diff.js')),
+      },
+    },
+  },
+  'check-git-binaries': {
+    summary:
+      'List files committed to git that belong in DVC (models, arrays, archives, big files).',
+    load: load(() => import('./commands/check-git-binaries.js')),
   },
 };

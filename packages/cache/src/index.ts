@@ -1,2 +1,22 @@
 // Public API of @cairn/cache: explicit named exports only.
-export {};
+export {
+  type HashName,
+  type InsertResult,
+  isValidOid,
+  type ObjectCheck,
+  ObjectStore,
+} from './object-store.js';
+export { type FileStat, StateIndex } from './state-index.js';
+export {
+  buildTree,
+  compareCodePoints,
+  DIR_SUFFIX,
+  isDirOid,
+  parseTree,
+  pythonJsonString,
+  serializeTree,
+  sortEntries,
+  type Tree,
+  type TreeEntry,
+  unsafeRelpath,
+} from './tree.js';

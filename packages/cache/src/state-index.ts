@@ -30,12 +30,14 @@ interface Entry extends FileStat {
   md5: string;
 }
 
+/** A loaded line, parsed only when its path is looked up (most never are). */
+type Stored = Entry | string;
+
 const HEADER = 'cairn-state v1\n';
-const FILE = 'cairn-state-v1.log';
 const MD5 = /^[0-9a-f]{32}$/;
 
 export class StateIndex {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, Stored>();
   private pending: string[] = [];
   private lines = 0;
   /** The log ends in a torn line (an interrupted writer): terminate it before appending. */
@@ -44,8 +46,8 @@ export class StateIndex {
   private constructor(private readonly file: string) {}
 
   /** Loads (or starts) the index stored in `dir` (normally `.dvc/tmp`). */
-  static open(dir: string): StateIndex {
-    const index = new StateIndex(join(dir, FILE));
+  static open(dir: string, name = 'cairn-state'): StateIndex {
+    const index = new StateIndex(join(dir, `${name}-v1.log`));
     index.load();
     return index;
   }
@@ -61,7 +63,7 @@ export class StateIndex {
 
   /** The md5 recorded for `path` if its stat still matches, else undefined. */
   get(path: string, stat: FileStat): string | undefined {
-    const entry = this.entries.get(path);
+    const entry = this.entry(path);
     if (
       entry === undefined ||
       entry.ino !== stat.ino ||
@@ -73,8 +75,17 @@ export class StateIndex {
     return entry.md5;
   }
 
+  private entry(path: string): Entry | undefined {
+    const stored = this.entries.get(path);
+    if (typeof stored !== 'string') return stored;
+    const entry = parseFields(stored);
+    if (entry === undefined) this.entries.delete(path);
+    else this.entries.set(path, entry);
+    return entry;
+  }
+
   set(path: string, stat: FileStat, md5: string): void {
-    const previous = this.entries.get(path);
+    const previous = this.entry(path);
     if (
       previous?.md5 === md5 &&
       previous.ino === stat.ino &&
@@ -117,7 +128,10 @@ export class StateIndex {
 
   private async compact(): Promise<void> {
     const body: string[] = [HEADER];
-    for (const [path, entry] of this.entries) body.push(formatLine(path, entry, entry.md5));
+    for (const path of this.entries.keys()) {
+      const entry = this.entry(path);
+      if (entry) body.push(formatLine(path, entry, entry.md5));
+    }
     await writeFileAtomic(this.file, body.join(''));
     this.lines = this.entries.size;
   }
@@ -134,10 +148,17 @@ export class StateIndex {
       const line = text.slice(start, next);
       start = next + 1;
       this.lines++;
-      const parsed = parseLine(line);
-      if (!parsed) continue;
-      if (parsed.entry.md5 === '-') this.entries.delete(parsed.path);
-      else this.entries.set(parsed.path, parsed.entry);
+      // md5, size, ino, mtime, path: the path is everything after the fourth tab.
+      let cut = -1;
+      for (let k = 0; k < 4; k++) {
+        cut = line.indexOf('\t', cut + 1);
+        if (cut === -1) break;
+      }
+      if (cut === -1) continue;
+      const path = unescapePath(line.slice(cut + 1));
+      const fields = line.slice(0, cut);
+      if (fields.startsWith('-\t')) this.entries.delete(path);
+      else if (fields.charCodeAt(32) === 9) this.entries.set(path, fields); // checked when read
     }
   }
 }
@@ -146,11 +167,12 @@ function formatLine(path: string, stat: FileStat, md5: string): string {
   return `${md5}\t${stat.size}\t${stat.ino}\t${stat.mtimeMs}\t${escapePath(path)}\n`;
 }
 
-function parseLine(line: string): { path: string; entry: Entry } | undefined {
-  const fields = line.split('\t');
-  if (fields.length !== 5) return undefined;
-  const [md5, size, ino, mtimeMs, path] = fields as [string, string, string, string, string];
-  if (md5 !== '-' && !MD5.test(md5)) return undefined;
+/** Parses `md5\tsize\tino\tmtime` (a line without its path). */
+function parseFields(fields: string): Entry | undefined {
+  const parts = fields.split('\t');
+  if (parts.length !== 4) return undefined;
+  const [md5, size, ino, mtimeMs] = parts as [string, string, string, string];
+  if (!MD5.test(md5)) return undefined;
   const entry = { md5, size: Number(size), ino: Number(ino), mtimeMs: Number(mtimeMs) };
   if (
     !Number.isFinite(entry.size) ||
@@ -159,7 +181,7 @@ function parseLine(line: string): { path: string; entry: Entry } | undefined {
   ) {
     return undefined;
   }
-  return { path: unescapePath(path), entry };
+  return entry;
 }
 
 function escapePath(path: string): string {

@@ -7,11 +7,13 @@
  * the fixture it writes); they cover plain data: maps, lists, strings, numbers, booleans, null.
  */
 
+import { PyFloat, pythonFloatRepr } from './py-float.js';
+
 const BEST_WIDTH = 80;
 const MAX_SIMPLE_KEY_LENGTH = 128;
 const INDENT_STEP = 2;
 
-type ScalarValue = string | number | bigint | boolean | null;
+type ScalarValue = string | number | bigint | boolean | PyFloat | null;
 
 /** Serialise plain data (objects, Maps, arrays, scalars) the way DVC's YAML dumper does. */
 export function stringifyDvcYaml(value: unknown): string {
@@ -46,6 +48,7 @@ function classify(value: unknown): Node {
     default:
       throw new TypeError(`stringifyDvcYaml: cannot represent a ${typeof value}`);
   }
+  if (value instanceof PyFloat) return { kind: 'scalar', value };
   if (Array.isArray(value)) return { kind: 'seq', items: value };
   if (value instanceof Map) {
     const items: Array<[ScalarValue, unknown]> = [];
@@ -218,33 +221,24 @@ function scalarText(value: ScalarValue): string {
       return value ? 'true' : 'false';
     case 'bigint':
       return value.toString();
+    case 'number':
+      return numberText(value, false);
     default:
-      return numberText(value);
+      return numberText(value.value, true);
   }
 }
 
 /**
  * Integers print as Python ints; other numbers as Python's `repr(float)`, which differs from
  * JavaScript's `String` in where it switches to exponent notation (`1e-05`, `1.5e+300`).
+ * The YAML spellings of the special floats are ruamel's (`.nan`, `.inf`).
  */
-function numberText(value: number): string {
+function numberText(value: number, isFloat: boolean): string {
   if (Number.isNaN(value)) return '.nan';
   if (value === Number.POSITIVE_INFINITY) return '.inf';
   if (value === Number.NEGATIVE_INFINITY) return '-.inf';
-  if (Number.isSafeInteger(value)) return String(value === 0 ? 0 : value);
-  const [mantissa = '', exponentText = '0'] = value.toExponential().split('e');
-  const exponent = Number(exponentText);
-  const negative = mantissa.startsWith('-');
-  const digits = mantissa.replace('-', '').replace('.', '');
-  const sign = negative ? '-' : '';
-  if (exponent < -4 || exponent >= 16) {
-    const head = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-    const expSign = exponent < 0 ? '-' : '+';
-    return `${sign}${head}e${expSign}${String(Math.abs(exponent)).padStart(2, '0')}`;
-  }
-  if (exponent < 0) return `${sign}0.${'0'.repeat(-exponent - 1)}${digits}`;
-  if (digits.length <= exponent + 1) return `${sign}${digits.padEnd(exponent + 1, '0')}.0`;
-  return `${sign}${digits.slice(0, exponent + 1)}.${digits.slice(exponent + 1)}`;
+  if (!isFloat && Number.isSafeInteger(value)) return String(value === 0 ? 0 : value);
+  return pythonFloatRepr(value);
 }
 
 // The implicit resolvers of ruamel.yaml for YAML 1.2, each with the first characters it is tried

@@ -58,7 +58,8 @@ export {
 export { acquireLock, type LockHandle, type LockInfo, type LockOptions, readLock } from './lock.js';
 export { assertInside } from './path-inside.js';
 export { isProcessAlive } from './process-alive.js';
-export { TEMP_SUFFIX } from './temp-name.js';
+export { PyFloat, pythonFloatRepr } from './py-float.js';
+export { TEMP_SUFFIX, tempPathFor } from './temp-name.js';
 export {
   type WalkDiagnostic,
   type WalkEntry,

@@ -3,7 +3,19 @@
  * Every variant first creates a temporary name next to the destination and renames it over the
  * destination, so an existing file is replaced in one step and a reader never sees half a copy.
  */
-import { constants } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  copyFileSync,
+  fstatSync,
+  linkSync,
+  openSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import {
   chmod,
   copyFile,
@@ -93,15 +105,41 @@ export class Linker {
         await withParentDir(dst, () => linkAs(type, src, dst, options.protect ?? false));
         return type;
       } catch (error) {
-        if (!isFallbackError(type, error)) throw error;
-        lastError = error;
-        if (!this.failed.has(type)) {
-          this.failed.add(type);
-          this.onFallback?.({ type, src, dst, error });
-        }
+        lastError = this.disqualify(type, src, dst, error);
       }
     }
-    throw new CairnError(
+    throw this.noTypeWorks(src, dst, lastError);
+  }
+
+  /**
+   * Creates `dst`, which must not exist (a fresh checkout, whose folder is already there), in
+   * place and synchronously: one system call per link, like `cp -al`, instead of a temporary
+   * name and a rename. A copy that fails half way is removed. Same types and fallbacks as `link`.
+   */
+  linkNewSync(src: string, dst: string, options: LinkOptions = {}): LinkType {
+    let lastError: unknown;
+    for (const type of this.types) {
+      try {
+        createSync(type, src, dst, options.protect ?? false);
+        return type;
+      } catch (error) {
+        lastError = this.disqualify(type, src, dst, error);
+      }
+    }
+    throw this.noTypeWorks(src, dst, lastError);
+  }
+
+  private disqualify(type: LinkType, src: string, dst: string, error: unknown): unknown {
+    if (!isFallbackError(type, error)) throw error;
+    if (!this.failed.has(type)) {
+      this.failed.add(type);
+      this.onFallback?.({ type, src, dst, error });
+    }
+    return error;
+  }
+
+  private noTypeWorks(src: string, dst: string, lastError: unknown): CairnError {
+    return new CairnError(
       'CAIRN_LINK_FAILED',
       `cannot create ${dst} from ${src}: none of the link types ${this.configured.join(', ')} works here`,
       {
@@ -111,6 +149,50 @@ export class Linker {
       },
     );
   }
+}
+
+function createSync(type: LinkType, src: string, dst: string, protect: boolean): void {
+  switch (type) {
+    case 'reflink':
+    case 'copy': {
+      const flags =
+        type === 'reflink'
+          ? constants.COPYFILE_FICLONE_FORCE | constants.COPYFILE_EXCL
+          : constants.COPYFILE_EXCL;
+      copyFileSync(src, dst, flags);
+      try {
+        chmodSync(dst, protect ? READ_ONLY_MODE : defaultFileModeSync(dst));
+      } catch (error) {
+        unlinkSync(dst);
+        throw error;
+      }
+      return;
+    }
+    case 'hardlink':
+      if (statSync(src).size === 0) {
+        writeFileSync(dst, '', { flag: 'wx', mode: protect ? READ_ONLY_MODE : 0o666 });
+      } else {
+        linkSync(src, dst);
+      }
+      return;
+    case 'symlink':
+      symlinkSync(resolve(src), dst);
+      return;
+  }
+}
+
+/** `defaultFileMode` for synchronous callers (probes once, next to `near`). */
+function defaultFileModeSync(near: string): number {
+  if (cachedDefaultMode !== undefined) return cachedDefaultMode;
+  const probe = tempPathFor(near);
+  const fd = openSync(probe, 'wx', 0o666);
+  try {
+    cachedDefaultMode = fstatSync(fd).mode & 0o777;
+  } finally {
+    closeSync(fd);
+    unlinkSync(probe);
+  }
+  return cachedDefaultMode;
 }
 
 async function withParentDir<T>(dst: string, fn: () => Promise<T>): Promise<T> {

@@ -13,6 +13,19 @@ export {
 } from './config/config.js';
 export { type ConfigKey, parseConfigKey, setConfigValue, unsetConfigValue } from './config/edit.js';
 export { IniDocument, type IniEntry, type IniValue, quoteValue } from './config/ini.js';
+export type { AddResult } from './data/add.js';
+export type { CheckoutFailure, CheckoutOptions, CheckoutResult } from './data/checkout.js';
+export type { CommitResult } from './data/commit.js';
+export type { OperationOptions } from './data/context.js';
+export type { GcOptions, GcResult } from './data/gc.js';
+export type { TrackedEntry } from './data/outputs.js';
+export type { RemoveResult } from './data/remove.js';
+export {
+  type ChangeKind,
+  formatStatus,
+  type StageStatusItem,
+  type StatusReport,
+} from './data/status.js';
 export { type DoctorReport, doctor, redactUrl } from './doctor.js';
 export {
   DVC_GITIGNORE,
@@ -22,4 +35,10 @@ export {
   initRepo,
 } from './init.js';
 export { DVC_DIR, findRepoRoot } from './paths.js';
-export { DEFAULT_LINK_TYPES, type OpenOptions, type RemoteInfo, Repo } from './repo.js';
+export {
+  type DataOptions,
+  DEFAULT_LINK_TYPES,
+  type OpenOptions,
+  type RemoteInfo,
+  Repo,
+} from './repo.js';

@@ -2,16 +2,34 @@
  * The repository façade: one object composing config, cache and (later) remotes and pipelines.
  * The CLI is a thin client of it; any Node program can use it the same way.
  */
-import { join } from 'node:path';
+
+import { join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 import type { DvcConfig, LinkType } from '@cairn/types';
-import { type ConfigLevel, type LoadedConfig, loadConfig } from './config/config.js';
-import { setConfigValue, unsetConfigValue } from './config/edit.js';
+import { CONFIG_LEVELS, type ConfigLevel, type LoadedConfig, loadConfig } from './config/config.js';
+import { parseConfigKey, readDocument, setConfigValue, unsetConfigValue } from './config/edit.js';
 import type { IniValue } from './config/ini.js';
+import { type AddResult, addTargets } from './data/add.js';
+import { type CheckoutOptions, type CheckoutResult, checkoutEntries } from './data/checkout.js';
+import { type CommitResult, commitEntries } from './data/commit.js';
+import { DataContext, type OperationOptions } from './data/context.js';
+import { collectGarbage, type GcOptions, type GcResult } from './data/gc.js';
+import { collectEntries, type TrackedEntry } from './data/outputs.js';
+import { openTracked } from './data/read.js';
+import { type RemoveResult, removeTargets } from './data/remove.js';
+import { computeStatus, type StatusReport } from './data/status.js';
+import { selectEntries } from './data/targets.js';
 import { type InitOptions, initRepo } from './init.js';
 import { DVC_DIR, findRepoRoot } from './paths.js';
 
 export interface OpenOptions {
   env?: NodeJS.ProcessEnv;
+}
+
+/** Options of the data operations: progress, cancellation, and where relative targets start. */
+export interface DataOptions extends OperationOptions {
+  /** Resolves relative targets and display paths (default: the repository root). */
+  cwd?: string;
 }
 
 /** DVC's default for a local cache (dvc-data `DEFAULT_CACHE_TYPES`). */
@@ -90,9 +108,111 @@ export class Repo {
     this.loaded = undefined;
   }
 
+  /** A config value as written in the files (the most specific level wins), or undefined. */
+  getConfig(key: string, level?: ConfigLevel): { value: IniValue; level: ConfigLevel } | undefined {
+    const { section, option } = parseConfigKey(key);
+    const levels = level ? [level] : [...CONFIG_LEVELS].reverse();
+    for (const l of levels) {
+      const value = readDocument(this.configFile(l)).get(section, option);
+      if (value !== undefined) return { value, level: l };
+    }
+    return undefined;
+  }
+
+  /** Every `section.option = value` of one level, or of all levels merged (most specific wins). */
+  listConfig(level?: ConfigLevel): Array<{ key: string; value: IniValue; level: ConfigLevel }> {
+    const merged = new Map<string, { key: string; value: IniValue; level: ConfigLevel }>();
+    for (const l of level ? [level] : CONFIG_LEVELS) {
+      const doc = readDocument(this.configFile(l));
+      for (const section of doc.sections()) {
+        const named = /^\s*(remote|machine|db)\s*"(.*)"\s*$/.exec(section);
+        const prefix = named ? `${named[1]}.${named[2]}` : section.trim();
+        for (const entry of doc.entries(section)) {
+          const key = `${prefix}.${entry.key}`;
+          merged.set(key, { key, value: entry.value, level: l });
+        }
+      }
+    }
+    return [...merged.values()];
+  }
+
   async unsetConfig(key: string, level: ConfigLevel = 'repo'): Promise<boolean> {
     const removed = await unsetConfigValue(this.configFile(level), key);
     this.loaded = undefined;
     return removed;
+  }
+
+  /** Every output and dependency recorded in pointer files and `dvc.lock` files. */
+  async trackedEntries(): Promise<TrackedEntry[]> {
+    return collectEntries(this.root, this.usesGit);
+  }
+
+  /** Track files or folders: cache their content, write `<target>.dvc` and `.gitignore`. */
+  async add(targets: readonly string[], options: DataOptions = {}): Promise<AddResult[]> {
+    return DataContext.run(this, { ...options, write: `add ${targets.join(' ')}` }, (ctx) =>
+      addTargets(ctx, targets, options.cwd ?? this.root),
+    );
+  }
+
+  /** Restore tracked outputs from the cache (all, or those named by `targets`). */
+  async checkout(
+    targets: readonly string[] = [],
+    options: DataOptions & CheckoutOptions = {},
+  ): Promise<CheckoutResult> {
+    const cwd = options.cwd ?? this.root;
+    const entries = selectEntries(await this.trackedEntries(), targets, cwd);
+    return DataContext.run(this, { ...options, write: 'checkout' }, (ctx) =>
+      checkoutEntries(ctx, entries, options, cwd),
+    );
+  }
+
+  /** What differs between the workspace and pointer files / `dvc.lock` (DVC's status shape). */
+  async status(targets: readonly string[] = [], options: DataOptions = {}): Promise<StatusReport> {
+    const cwd = options.cwd ?? this.root;
+    const entries = selectEntries(await this.trackedEntries(), targets, cwd);
+    return DataContext.run(this, options, (ctx) => computeStatus(ctx, entries, cwd));
+  }
+
+  /** Record the current content of tracked outputs in the cache and their pointers / lock. */
+  async commit(targets: readonly string[] = [], options: DataOptions = {}): Promise<CommitResult> {
+    const entries = selectEntries(await this.trackedEntries(), targets, options.cwd ?? this.root);
+    return DataContext.run(this, { ...options, write: 'commit' }, (ctx) =>
+      commitEntries(ctx, entries),
+    );
+  }
+
+  /** Stop tracking pointer files or stages (`outs` also deletes the workspace data). */
+  async remove(
+    targets: readonly string[],
+    options: DataOptions & { outs?: boolean } = {},
+  ): Promise<RemoveResult> {
+    return DataContext.run(this, { ...options, write: 'remove' }, (ctx) =>
+      removeTargets(ctx, targets, options.cwd ?? this.root, options),
+    );
+  }
+
+  /** Delete cache objects that nothing in the chosen scope references. */
+  async gc(options: DataOptions & GcOptions): Promise<GcResult> {
+    return DataContext.run(this, { ...options, write: 'gc' }, (ctx) =>
+      collectGarbage(ctx, options),
+    );
+  }
+
+  /** A stream of a tracked file's bytes (or a file inside a tracked folder), from the cache. */
+  async open(path: string, options: DataOptions = {}): Promise<Readable> {
+    const abs = resolve(options.cwd ?? this.root, path);
+    const entries = await this.trackedEntries();
+    return DataContext.run(
+      this,
+      options,
+      async (ctx) => (await openTracked(ctx, entries, abs, path)).stream,
+    );
+  }
+
+  /** A tracked file's bytes, read from the cache and verified against its hash. */
+  async read(path: string, options: DataOptions = {}): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of await this.open(path, options)) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
   }
 }

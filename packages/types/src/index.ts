@@ -17,8 +17,10 @@ export {
   parseJson,
   parseStructured,
   parseYaml,
+  parseYamlDocument,
   type StructuredFormat,
   validateValue,
+  type YamlDocument,
 } from './parse.js';
 export type { ProgressEvent, ProgressListener } from './progress.js';
 export type {
@@ -30,11 +32,13 @@ export type {
   RemoteScheme,
   RemoteWriteOptions,
 } from './remote.js';
+export { CaptureEpisode, CaptureRun, CaptureStep } from './schemas/capture.js';
 export {
   HashValue,
   LooseBoolean,
   LooseInt,
   Md5Hex,
+  NameSegment,
   NonNegativeInt,
   ObjectId,
   relativePathProblem,
@@ -65,8 +69,11 @@ export {
   VarsDefinition,
 } from './schemas/dvc-yaml.js';
 export {
+  BundleArtifact,
   BundleIndex,
+  BundleManifestEntry,
   FileDigest,
+  InputsRoot,
   RuntimeInfo,
   StepManifest,
 } from './schemas/manifest.js';

@@ -4,7 +4,16 @@
  *
  *   dvc.yaml:7:16: stages.train.frozen: expected boolean, got string "yes"
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import {
+  type Document,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+} from 'yaml';
 import type { z } from 'zod';
 import { CairnError } from './errors.js';
 
@@ -91,8 +100,23 @@ export type Locator = (
   atKey?: boolean,
 ) => { line: number; column: number };
 
-function loadDocument(text: string, options: ParseOptions): { data: unknown; locate: Locator } {
-  const format = options.format ?? formatOf(options.file);
+export interface YamlDocument {
+  doc: Document;
+  locate: Locator;
+  /** Line and column of a character offset in the text. */
+  position(offset: number): { line: number; column: number };
+}
+
+/**
+ * The YAML 1.2 document tree of a text (a leading BOM skipped), for callers that build values
+ * themselves (e.g. to keep Python's int/float distinction) but report positions like
+ * `parseYaml`. YAML syntax errors are thrown unless `syntaxErrors: false`.
+ */
+export function parseYamlDocument(
+  text: string,
+  file: string,
+  { syntaxErrors = true }: { syntaxErrors?: boolean } = {},
+): YamlDocument {
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, {
@@ -105,11 +129,30 @@ function loadDocument(text: string, options: ParseOptions): { data: unknown; loc
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
+  const first = doc.errors[0];
+  if (first && syntaxErrors) {
+    throw new CairnParseError('CAIRN_PARSE', file, [
+      { path: '', ...position(first.pos[0]), message: `invalid YAML: ${first.message}` },
+    ]);
+  }
+  return {
+    doc,
+    position,
+    locate: (path, atKey) => position(nodeOffset(doc.contents, path, atKey)),
+  };
+}
+
+function loadDocument(text: string, options: ParseOptions): { data: unknown; locate: Locator } {
+  const format = options.format ?? formatOf(options.file);
+  const { doc, locate, position } = parseYamlDocument(text, options.file, {
+    syntaxErrors: format !== 'json',
+  });
 
   if (format === 'json') {
+    const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
     try {
       const data: unknown = JSON.parse(source);
-      return { data, locate: (path, atKey) => position(nodeOffset(doc.contents, path, atKey)) };
+      return { data, locate };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const offset = jsonErrorOffset(message, source);
@@ -119,12 +162,6 @@ function loadDocument(text: string, options: ParseOptions): { data: unknown; loc
     }
   }
 
-  const first = doc.errors[0];
-  if (first) {
-    throw new CairnParseError('CAIRN_PARSE', options.file, [
-      { path: '', ...position(first.pos[0]), message: `invalid YAML: ${first.message}` },
-    ]);
-  }
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 1000 });
@@ -139,10 +176,7 @@ function loadDocument(text: string, options: ParseOptions): { data: unknown; loc
     ]);
   }
   // An empty document is `null`; callers' schemas decide whether that is acceptable.
-  return {
-    data: data ?? null,
-    locate: (path, atKey) => position(nodeOffset(doc.contents, path, atKey)),
-  };
+  return { data: data ?? null, locate };
 }
 
 function validate<S extends z.ZodType>(

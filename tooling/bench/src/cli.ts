@@ -23,6 +23,11 @@ export const BENCHES: Readonly<Record<string, Bench>> = {
       '@cairn/core-io: walkTree over 100,000 files (with and without .dvcignore) vs find',
     load: () => import('./walk.js'),
   },
+  data: {
+    description:
+      'cairn add / status / checkout (the CLI) vs find | xargs md5sum, cp -r, cp -al and md5sum',
+    load: () => import('./data.js'),
+  },
   metrics: {
     description:
       '@cairn/eval-metrics: threshold sweep and ROC AUC on 10^7 scores against one Float64Array sort',

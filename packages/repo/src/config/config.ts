@@ -109,7 +109,15 @@ export function loadConfig(
  */
 export function validateDocument(doc: IniDoc, file: string): RawConfig {
   const raw = toRawConfig(doc);
-  validateValue(raw, DvcConfig, file, (path) => ({
+  // A level may hold only part of a remote (config.local: just its password); the url is
+  // required of the merged config, not of each file.
+  const checked = structuredClone(raw) as Record<string, unknown>;
+  for (const remote of Object.values(
+    (checked.remote ?? {}) as Record<string, Record<string, unknown>>,
+  )) {
+    remote.url ??= 'url-from-another-level';
+  }
+  validateValue(checked, DvcConfig, file, (path) => ({
     line: doc.lineOf(sectionName(path), keyName(path)),
     column: 1,
   }));

@@ -39,6 +39,18 @@ export function relativePathProblem(value: string): string | undefined {
   return undefined;
 }
 
+/**
+ * One path segment Cairn creates from a user-given name (experiment, run id, step name): letters,
+ * digits, `.`, `_`, `-`, starting with a letter or digit, at most 128 characters. Safe as a folder
+ * name on every filesystem and never `.`, `..` or hidden.
+ */
+export const NameSegment = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/,
+    'expected a name of letters, digits, ".", "_" or "-" (starting with a letter or digit, at most 128)',
+  );
+
 /** Booleans as DVC's config reads them: true/false in any case, or real booleans. */
 export const LooseBoolean = z.preprocess(
   (v) => (typeof v === 'string' && /^(true|false)$/i.test(v) ? v.toLowerCase() === 'true' : v),

@@ -1,0 +1,32 @@
+import { Repo } from '@cairn/repo';
+import { defineCommand } from '../command.js';
+
+export default defineCommand({
+  name: 'add',
+  summary: 'Track files or folders: cache them, write <target>.dvc and a .gitignore entry.',
+  description:
+    'Hashes each target (files already seen unchanged are not read again), stores its content in\n' +
+    'the cache (.dvc/cache/files/md5/..), writes a DVC 3 pointer file next to it and adds the\n' +
+    'target to the .gitignore beside it. The workspace is linked per cache.type; an existing\n' +
+    'pointer keeps its comments and extra fields.',
+  options: {},
+  positionals: [
+    { name: 'targets', description: 'Files or folders to track.', required: true, variadic: true },
+  ],
+  examples: ['cairn add data/raw.csv', 'cairn add images/ && git add images.dvc .gitignore'],
+  async run({ positionals, cwd, env, onProgress, signal }) {
+    const repo = Repo.open(cwd, { env });
+    const results = await repo.add(positionals, { cwd, onProgress, signal });
+    const lines = results.map(
+      (r) =>
+        `Added ${r.path} (${r.nfiles !== undefined ? `${r.nfiles} files, ` : ''}${r.size} bytes, ${r.stored} new in cache) → ${r.pointer}`,
+    );
+    const toStage = [
+      ...new Set(results.flatMap((r) => [r.pointer, ...(r.gitignore ? [r.gitignore] : [])])),
+    ];
+    if (repo.usesGit && toStage.length > 0) {
+      lines.push('', 'To track the changes with git, run:', '', `\tgit add ${toStage.join(' ')}`);
+    }
+    return { data: { added: results }, text: lines.join('\n') };
+  },
+});

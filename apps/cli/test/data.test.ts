@@ -1,0 +1,139 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cairn, gitRepo, run } from './helpers.js';
+
+async function initRepo(): Promise<string> {
+  const dir = await gitRepo();
+  expect((await cairn(['init'], { cwd: dir })).exitCode).toBe(0);
+  return dir;
+}
+
+describe('cairn add / status / checkout', () => {
+  it('tracks data, guards CI with status -q and restores it', async () => {
+    const dir = await initRepo();
+    mkdirSync(join(dir, 'data', 'imgs'), { recursive: true });
+    writeFileSync(join(dir, 'data', 'imgs', 'a.png'), 'png-a');
+    writeFileSync(join(dir, 'data', 'labels.csv'), 'id,label\n1,cat\n');
+    const add = await cairn(['add', 'data', '--json'], { cwd: dir });
+    expect(add.exitCode).toBe(0);
+    const added = JSON.parse(add.stdout).added[0];
+    expect(added).toMatchObject({
+      path: 'data',
+      pointer: 'data.dvc',
+      nfiles: 2,
+      size: 20,
+      stored: 2,
+    });
+    expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toBe('/data\n');
+    await run('git', ['add', 'data.dvc', '.gitignore'], dir);
+
+    const clean = await cairn(['status', '-q'], { cwd: dir });
+    expect(clean).toMatchObject({ exitCode: 0, stdout: '' });
+    expect((await cairn(['status'], { cwd: dir })).stdout).toBe(
+      'Data and pipelines are up to date.',
+    );
+
+    writeFileSync(join(dir, 'data', 'labels.csv'), 'id,label\n1,dog\n');
+    const dirty = await cairn(['status', '-q'], { cwd: dir });
+    expect(dirty).toMatchObject({ exitCode: 1, stdout: '' });
+    expect((await cairn(['status'], { cwd: dir })).stdout).toBe(
+      'data.dvc:\n\tchanged outs:\n\t\tmodified:           data',
+    );
+    const json = await cairn(['status', '--json'], { cwd: dir });
+    expect(JSON.parse(json.stdout)).toEqual({
+      'data.dvc': [{ 'changed outs': { data: 'modified' } }],
+    });
+
+    const refused = await cairn(['checkout'], { cwd: dir });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain('data/labels.csv');
+    expect(refused.stderr).toContain('--force');
+    const forced = await cairn(['checkout', '--force'], { cwd: dir });
+    expect(forced).toMatchObject({ exitCode: 0, stdout: 'M       data' });
+    expect(readFileSync(join(dir, 'data', 'labels.csv'), 'utf8')).toBe('id,label\n1,cat\n');
+
+    rmSync(join(dir, 'data'), { recursive: true });
+    expect((await cairn(['checkout', 'data.dvc'], { cwd: dir })).stdout).toBe('A       data');
+    expect(readFileSync(join(dir, 'data', 'imgs', 'a.png'), 'utf8')).toBe('png-a');
+  });
+
+  it('exits 1 and names the file when an object is missing', async () => {
+    const dir = await initRepo();
+    writeFileSync(join(dir, 'model.bin'), 'weights');
+    await cairn(['add', 'model.bin'], { cwd: dir });
+    rmSync(join(dir, 'model.bin'));
+    rmSync(join(dir, '.dvc', 'cache'), { recursive: true });
+    const result = await cairn(['checkout'], { cwd: dir });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain('model.bin: object');
+    expect(result.stdout).toContain('cairn pull');
+  });
+
+  it('reports bad pointer files with file, line and field', async () => {
+    const dir = await initRepo();
+    writeFileSync(
+      join(dir, 'bad.dvc'),
+      'outs:\n- md5: acbd18db4cc2f85cedef654fccc4a4d8\n  size: three\n  path: bad\n',
+    );
+    const result = await cairn(['status'], { cwd: dir });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/^error: bad\.dvc:3:\d+: outs\[0\]\.size: /);
+  });
+});
+
+describe('cairn commit / remove / gc / config / cache dir', () => {
+  it('commits, removes, garbage-collects with confirmation rules', async () => {
+    const dir = await initRepo();
+    writeFileSync(join(dir, 'm.bin'), 'v1');
+    await cairn(['add', 'm.bin'], { cwd: dir });
+    writeFileSync(join(dir, 'm.bin'), 'v2');
+    expect((await cairn(['commit'], { cwd: dir })).stdout).toBe('Committed m.bin');
+    expect((await cairn(['status', '-q'], { cwd: dir })).exitCode).toBe(0);
+
+    const noScope = await cairn(['gc', '-f'], { cwd: dir });
+    expect(noScope.exitCode).toBe(2);
+    const unconfirmed = await cairn(['gc', '-w'], { cwd: dir });
+    expect(unconfirmed.exitCode).toBe(2);
+    expect(unconfirmed.stderr).toContain('-f');
+    const dry = await cairn(['gc', '-w', '--dry', '--json'], { cwd: dir });
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, kept: 1 });
+    expect(JSON.parse(dry.stdout).removed).toHaveLength(1);
+    expect((await cairn(['gc', '-w', '-f'], { cwd: dir })).stdout).toBe(
+      'Removed 1 objects; 1 kept.',
+    );
+
+    const removed = await cairn(['remove', 'm.bin.dvc', '--outs'], { cwd: dir });
+    expect(removed.stdout).toBe('Removed m.bin.dvc\nDeleted m.bin');
+    expect(existsSync(join(dir, 'm.bin'))).toBe(false);
+  });
+
+  it('edits config and config.local in place, refusing secrets in the shared file', async () => {
+    const dir = await initRepo();
+    writeFileSync(join(dir, '.dvc', 'config'), '# team settings\n[core]\n    autostage = true\n');
+    expect((await cairn(['config', 'core.remote', 'storage'], { cwd: dir })).exitCode).toBe(0);
+    expect(readFileSync(join(dir, '.dvc', 'config'), 'utf8')).toBe(
+      '# team settings\n[core]\n    autostage = true\n    remote = storage\n',
+    );
+    expect((await cairn(['config', 'core.remote'], { cwd: dir })).stdout).toBe('storage');
+    const secret = await cairn(['config', 'remote.storage.password', 'hunter2'], { cwd: dir });
+    expect(secret.exitCode).not.toBe(0);
+    expect(secret.stderr).not.toContain('hunter2');
+    await cairn(['config', 'remote.storage.url', '/tmp/store'], { cwd: dir });
+    expect(
+      (await cairn(['config', '--local', 'remote.storage.password', 'hunter2'], { cwd: dir }))
+        .exitCode,
+    ).toBe(0);
+    const list = await cairn(['config', '-l'], { cwd: dir });
+    expect(list.stdout).toContain('remote.storage.password=***');
+    expect(list.stdout).not.toContain('hunter2');
+    expect((await cairn(['config', '--unset', 'core.remote'], { cwd: dir })).exitCode).toBe(0);
+    expect((await cairn(['config', 'core.remote'], { cwd: dir })).exitCode).toBe(1);
+
+    expect((await cairn(['cache', 'dir'], { cwd: dir })).stdout).toBe(join(dir, '.dvc', 'cache'));
+    await cairn(['cache', 'dir', '--local', join(dir, 'elsewhere')], { cwd: dir });
+    writeFileSync(join(dir, 'x'), 'x');
+    await cairn(['add', 'x'], { cwd: dir });
+    expect(existsSync(join(dir, 'elsewhere', 'files', 'md5', '9d'))).toBe(true);
+  });
+});

@@ -1,0 +1,93 @@
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import vectors from './__fixtures__/dvc-vectors.json' with { type: 'json' };
+import { ObjectStore } from './object-store.js';
+import { StateIndex } from './state-index.js';
+import { buildTree } from './tree.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+function temp(): string {
+  const d = mkdtempSync(join(tmpdir(), 'cairn-store-'));
+  dirs.push(d);
+  return d;
+}
+
+describe('ObjectStore', () => {
+  it('places objects where DVC 3 and DVC 2 look for them', () => {
+    const store = new ObjectStore('/repo/.dvc/cache');
+    const oid = 'acbd18db4cc2f85cedef654fccc4a4d8';
+    expect(relative('/repo', store.path(oid))).toBe(vectors.cache_paths[oid]);
+    expect(relative('/repo', store.path(oid, 'md5-dos2unix'))).toBe(vectors.cache_paths.legacy);
+    expect(() => store.path('../../etc/passwd')).toThrow(/not an md5 object id/);
+  });
+
+  it('stores a file under the md5 of its bytes, read-only, without temp litter', async () => {
+    const dir = temp();
+    const store = new ObjectStore(join(dir, 'cache'));
+    writeFileSync(join(dir, 'foo'), 'foo');
+    const first = await store.insertFile(join(dir, 'foo'));
+    expect(first).toEqual({ oid: 'acbd18db4cc2f85cedef654fccc4a4d8', size: 3, added: true });
+    const path = store.path(first.oid);
+    expect(readFileSync(path, 'utf8')).toBe('foo');
+    expect(statSync(path).mode & 0o777).toBe(0o444);
+    expect((await store.insertFile(join(dir, 'foo'))).added).toBe(false);
+    expect(store.listOids()).toEqual([first.oid]);
+  });
+
+  it('stores .dir listings only under their own md5', async () => {
+    const store = new ObjectStore(join(temp(), 'cache'));
+    const tree = buildTree([
+      { relpath: 'foo', md5: 'acbd18db4cc2f85cedef654fccc4a4d8' },
+      { relpath: 'bar', md5: '37b51d194a7513e45b56f6524f2d51f2' },
+    ]);
+    expect(tree.oid).toBe('5ea40360f5b4ec688df672a4db9c17d1.dir');
+    await store.insertBytes(tree.oid, tree.bytes);
+    expect(await store.readTree(tree.oid)).toHaveLength(2);
+    await expect(
+      store.insertBytes('00000000000000000000000000000000.dir', tree.bytes),
+    ).rejects.toThrow(/refusing to store/);
+  });
+
+  it('detects an object whose bytes no longer match its name', async () => {
+    const dir = temp();
+    const state = StateIndex.inMemory();
+    const store = new ObjectStore(join(dir, 'cache'), state);
+    writeFileSync(join(dir, 'foo'), 'foo');
+    const { oid } = await store.insertFile(join(dir, 'foo'));
+    expect(await store.check(oid)).toBe('ok');
+    const path = store.path(oid);
+    chmodSync(path, 0o644);
+    writeFileSync(path, 'evil');
+    chmodSync(path, 0o444);
+    expect(await store.check(oid)).toBe('corrupt');
+    await expect(store.assertValid(oid)).rejects.toMatchObject({ code: 'CAIRN_CACHE_CORRUPT' });
+    expect(await store.check('37b51d194a7513e45b56f6524f2d51f2')).toBe('missing');
+  });
+
+  it('rejects a .dir object that would write outside its folder', async () => {
+    const store = new ObjectStore(join(temp(), 'cache'));
+    const bytes = Buffer.from(
+      '[{"md5": "acbd18db4cc2f85cedef654fccc4a4d8", "relpath": "../evil"}]',
+    );
+    const { createHash } = await import('node:crypto');
+    const oid = `${createHash('md5').update(bytes).digest('hex')}.dir`;
+    await store.insertBytes(oid, bytes);
+    await expect(store.readTree(oid)).rejects.toMatchObject({ code: 'CAIRN_UNSAFE_PATH' });
+  });
+
+  it('removes objects and lists both layouts separately', async () => {
+    const dir = temp();
+    const store = new ObjectStore(join(dir, 'cache'));
+    writeFileSync(join(dir, 'bar'), 'bar');
+    const { oid } = await store.insertFile(join(dir, 'bar'));
+    expect(store.listOids('md5-dos2unix')).toEqual([]);
+    expect(await store.remove(oid)).toBe(true);
+    expect(await store.remove(oid)).toBe(false);
+    expect(store.listOids()).toEqual([]);
+  });
+});

@@ -1,0 +1,291 @@
+/**
+ * DVC's content-addressed object store on the local filesystem. DVC 3 objects live under
+ * `<cache>/files/md5/<2>/<30>`; DVC 2 (`md5-dos2unix`) objects under `<cache>/<2>/<30>`.
+ * An object's name is always the hash of its bytes: objects enter through a temporary name in
+ * the store and are renamed into place only once their hash is known and matches, read-only
+ * (0444) like DVC's. Trust follows DVC's rule plus one: an object is trusted without re-hashing
+ * only when the state index saw exactly this inode/mtime/size hash to its name before.
+ */
+import {
+  chmodSync,
+  constants,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+} from 'node:fs';
+import { chmod, copyFile, lstat, mkdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import {
+  hashBytes,
+  hashFile,
+  hashFileDos2Unix,
+  READ_ONLY_MODE,
+  TEMP_SUFFIX,
+  tempPathFor,
+  writeFileAtomic,
+} from '@cairn/core-io';
+import { CairnError } from '@cairn/types';
+import type { StateIndex } from './state-index.js';
+import { isDirOid, parseTree, type TreeEntry } from './tree.js';
+
+/** `md5` = DVC 3 (`hash: md5` in the entry); `md5-dos2unix` = DVC 2 legacy entries. */
+export type HashName = 'md5' | 'md5-dos2unix';
+
+const OID = /^[0-9a-f]{32}(\.dir)?$/;
+
+export function isValidOid(oid: string): boolean {
+  return OID.test(oid);
+}
+
+function assertOid(oid: string): void {
+  if (!OID.test(oid)) {
+    throw new CairnError('CAIRN_BAD_OID', `'${oid}' is not an md5 object id`, {
+      details: { oid },
+    });
+  }
+}
+
+export type ObjectCheck = 'ok' | 'missing' | 'corrupt';
+
+export interface InsertResult {
+  oid: string;
+  size: number;
+  /** False when the object was already in the store. */
+  added: boolean;
+}
+
+export class ObjectStore {
+  /** Root of DVC 3 objects: `<cache>/files/md5`. */
+  readonly filesDir: string;
+
+  private readonly stateSource: StateIndex | (() => StateIndex) | undefined;
+  private loadedState: StateIndex | undefined;
+
+  constructor(
+    /** The cache directory (`.dvc/cache` or `cache.dir`). */
+    readonly root: string,
+    /** Where verified objects are remembered; a function opens it on first use. */
+    state?: StateIndex | (() => StateIndex),
+  ) {
+    this.filesDir = join(root, 'files', 'md5');
+    this.stateSource = state;
+  }
+
+  private get state(): StateIndex | undefined {
+    if (this.loadedState === undefined && this.stateSource !== undefined) {
+      this.loadedState =
+        typeof this.stateSource === 'function' ? this.stateSource() : this.stateSource;
+    }
+    return this.loadedState;
+  }
+
+  /** Where the object lives: `files/md5/ab/cdef…` (or `ab/cdef…` for legacy objects). */
+  path(oid: string, hashName: HashName = 'md5'): string {
+    assertOid(oid);
+    const base = hashName === 'md5' ? this.filesDir : this.root;
+    return join(base, oid.slice(0, 2), oid.slice(2));
+  }
+
+  async exists(oid: string, hashName: HashName = 'md5'): Promise<boolean> {
+    try {
+      return (await stat(this.path(oid, hashName))).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Whether the object is present and its bytes hash to its name. Uses the state index so an
+   * object verified before (same inode, mtime, size) is not read again.
+   */
+  async check(oid: string, hashName: HashName = 'md5'): Promise<ObjectCheck> {
+    const path = this.path(oid, hashName);
+    let info: Awaited<ReturnType<typeof lstat>>;
+    try {
+      info = await lstat(path);
+    } catch {
+      return 'missing';
+    }
+    if (!info.isFile()) return 'corrupt';
+    const expected = oid.slice(0, 32);
+    if (this.state?.get(path, info) === expected) return 'ok';
+    const actual =
+      hashName === 'md5'
+        ? (await hashFile(path, { algorithms: ['md5'] })).md5
+        : (await hashFileDos2Unix(path)).md5;
+    if (actual !== expected) return 'corrupt';
+    this.state?.set(path, info, expected);
+    return 'ok';
+  }
+
+  /** Like `check`, but throws `CAIRN_CACHE_MISSING` / `CAIRN_CACHE_CORRUPT`. */
+  async assertValid(oid: string, hashName: HashName = 'md5', label = oid): Promise<string> {
+    const result = await this.check(oid, hashName);
+    const path = this.path(oid, hashName);
+    if (result === 'missing') {
+      throw new CairnError('CAIRN_CACHE_MISSING', `${label}: object ${oid} is not in the cache`, {
+        hint: 'fetch it from a remote (`cairn pull`) or re-add the data',
+        details: { oid, path },
+      });
+    }
+    if (result === 'corrupt') {
+      throw new CairnError(
+        'CAIRN_CACHE_CORRUPT',
+        `${label}: cache object ${path} is corrupt (its bytes do not hash to ${oid})`,
+        {
+          hint: 'remove the object and fetch it again (`cairn pull`), or re-add the data',
+          details: { oid, path },
+        },
+      );
+    }
+    return path;
+  }
+
+  /**
+   * Copies a file into the store. With `md5` known (e.g. from the state index) the copy is
+   * skipped when the object exists; otherwise the file is hashed while it is copied (both run
+   * at once), and the copy is renamed into place under the hash that came out.
+   */
+  async insertFile(src: string, options: { md5?: string } = {}): Promise<InsertResult> {
+    const before = await stat(src);
+    if (options.md5 !== undefined) {
+      const dst = this.path(options.md5);
+      if (await this.exists(options.md5)) {
+        return { oid: options.md5, size: before.size, added: false };
+      }
+      await mkdir(dirname(dst), { recursive: true });
+      // Temporary names stay out of the <2>/ folders, where DVC would list them as objects.
+      const temp = tempPathFor(join(this.filesDir, 'incoming'));
+      try {
+        await copyFile(src, temp, constants.COPYFILE_FICLONE);
+        await this.place(temp, dst, options.md5);
+      } finally {
+        await unlink(temp).catch(() => {});
+      }
+      return { oid: options.md5, size: before.size, added: true };
+    }
+    await mkdir(this.filesDir, { recursive: true });
+    const temp = tempPathFor(join(this.filesDir, 'incoming'));
+    try {
+      const [digest] = await Promise.all([
+        hashFile(src, { algorithms: ['md5'] }),
+        copyFile(src, temp, constants.COPYFILE_FICLONE),
+      ]);
+      const after = await stat(src);
+      if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
+        throw new CairnError('CAIRN_FILE_CHANGED', `${src} changed while it was being added`, {
+          hint: 'wait until whatever writes it has finished, then add it again',
+        });
+      }
+      const oid = digest.md5;
+      const dst = this.path(oid);
+      if (await this.exists(oid)) return { oid, size: digest.size, added: false };
+      await mkdir(dirname(dst), { recursive: true });
+      await this.place(temp, dst, oid);
+      return { oid, size: digest.size, added: true };
+    } finally {
+      await unlink(temp).catch(() => {});
+    }
+  }
+
+  /**
+   * `insertFile` with a known md5, synchronously: for many small files, where a thread-pool
+   * round trip per system call would cost more than the copy itself.
+   */
+  insertFileSync(src: string, md5: string): boolean {
+    const dst = this.path(md5);
+    if (existsSync(dst)) return false;
+    mkdirSync(dirname(dst), { recursive: true });
+    const temp = tempPathFor(join(this.filesDir, 'incoming'));
+    try {
+      copyFileSync(src, temp, constants.COPYFILE_FICLONE);
+      chmodSync(temp, READ_ONLY_MODE);
+      renameSync(temp, dst);
+    } catch (error) {
+      try {
+        unlinkSync(temp);
+      } catch {
+        // never created, or already renamed
+      }
+      throw error;
+    }
+    this.state?.set(dst, statSync(dst), md5);
+    return true;
+  }
+
+  /** Stores bytes (a `.dir` listing, normally) under `oid`, which must be their md5 (+ `.dir`). */
+  async insertBytes(oid: string, bytes: Uint8Array): Promise<boolean> {
+    const md5 = hashBytes(bytes, { algorithms: ['md5'] }).md5;
+    if (md5 !== oid.slice(0, 32)) {
+      throw new CairnError(
+        'CAIRN_CACHE_CORRUPT',
+        `refusing to store bytes under ${oid}: md5 is ${md5}`,
+      );
+    }
+    if ((await this.check(oid)) === 'ok') return false;
+    const dst = this.path(oid);
+    await mkdir(dirname(dst), { recursive: true });
+    await writeFileAtomic(dst, bytes, { mode: READ_ONLY_MODE });
+    const info = await stat(dst);
+    this.state?.set(dst, info, md5);
+    return true;
+  }
+
+  /** Makes a fully written temporary copy read-only and renames it into place as `md5`. */
+  private async place(temp: string, dst: string, md5: string): Promise<void> {
+    await chmod(temp, READ_ONLY_MODE);
+    await rename(temp, dst);
+    this.state?.set(dst, await stat(dst), md5);
+  }
+
+  /** Reads and parses a verified `.dir` object (relpaths checked to stay inside the folder). */
+  async readTree(oid: string, hashName: HashName = 'md5', label = oid): Promise<TreeEntry[]> {
+    if (!isDirOid(oid)) throw new CairnError('CAIRN_BAD_OID', `${oid} is not a directory object`);
+    const path = await this.assertValid(oid, hashName, label);
+    return parseTree(await readFile(path), oid);
+  }
+
+  /** Every object id stored in one layout, `.dir` objects included. Temporary files are skipped. */
+  listOids(hashName: HashName = 'md5'): string[] {
+    const base = hashName === 'md5' ? this.filesDir : this.root;
+    const oids: string[] = [];
+    let prefixes: string[];
+    try {
+      prefixes = readdirSync(base);
+    } catch {
+      return oids;
+    }
+    for (const prefix of prefixes) {
+      if (!/^[0-9a-f]{2}$/.test(prefix)) continue;
+      let names: string[];
+      try {
+        names = readdirSync(join(base, prefix));
+      } catch {
+        continue;
+      }
+      for (const name of names) {
+        if (name.endsWith(TEMP_SUFFIX)) continue;
+        const oid = prefix + name;
+        if (OID.test(oid)) oids.push(oid);
+      }
+    }
+    return oids;
+  }
+
+  /** Deletes an object; returns false when it was not there. */
+  async remove(oid: string, hashName: HashName = 'md5'): Promise<boolean> {
+    const path = this.path(oid, hashName);
+    try {
+      await unlink(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw error;
+    }
+    this.state?.delete(path);
+    return true;
+  }
+}

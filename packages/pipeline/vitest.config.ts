@@ -1,0 +1,4 @@
+import base from '@cairn/configs/vitest';
+import { defineConfig, mergeConfig } from 'vitest/config';
+
+export default mergeConfig(base, defineConfig({}));

@@ -1,0 +1,233 @@
+/**
+ * `cairn add`: hash a file or folder, store its objects in the cache, write `<target>.dvc` and a
+ * `.gitignore` entry, and link the workspace per `cache.type`. The pointer is written last, so
+ * an interrupted add leaves at most unreferenced cache objects behind (removed by `gc`).
+ */
+import { existsSync, lstatSync, statSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { git, Linker } from '@cairn/core-io';
+import { CairnError, usageError } from '@cairn/types';
+import { mapLimit } from './concurrency.js';
+import type { DataContext } from './context.js';
+import { addGitignoreEntry } from './gitignore.js';
+import { hashFileCached, hashPath, type PathHash } from './hash-path.js';
+import { collectEntries, isWithin, type TrackedEntry, toPosix } from './outputs.js';
+import { type EntryHash, pointerPathFor, writePointer } from './pointer.js';
+
+export interface AddResult {
+  /** The added path, relative to the repository root. */
+  path: string;
+  /** The pointer file written, relative to the repository root. */
+  pointer: string;
+  oid: string;
+  size: number;
+  nfiles?: number;
+  /** Objects newly stored in the cache. */
+  stored: number;
+  /** `.gitignore` changed by this add, relative to the root. */
+  gitignore?: string;
+}
+
+const COPY_JOBS = 16;
+const SMALL_FILE = 1 << 20;
+
+function checkTarget(root: string, abs: string, target: string): void {
+  if (!existsSync(abs) && !lstatSync(abs, { throwIfNoEntry: false })) {
+    throw new CairnError('CAIRN_NOT_FOUND', `'${target}' does not exist`, { details: { target } });
+  }
+  if (!isWithin(abs, root) || abs === root) {
+    throw new CairnError('CAIRN_OUTSIDE_REPO', `'${target}' is not inside the repository ${root}`, {
+      hint: 'add data that lies below the repository root',
+    });
+  }
+  const rel = toPosix(relative(root, abs));
+  const first = rel.split('/')[0];
+  if (first === '.dvc' || first === '.git') {
+    throw new CairnError(
+      'CAIRN_BAD_TARGET',
+      `'${target}' is inside ${first}/ and cannot be tracked`,
+    );
+  }
+  if (abs.endsWith('.dvc') && statSync(abs).isFile()) {
+    throw new CairnError('CAIRN_BAD_TARGET', `'${target}' is a pointer file, not data`, {
+      hint: `add the data itself: cairn add ${target.slice(0, -4)}`,
+    });
+  }
+}
+
+async function assertNotInGit(root: string, abs: string, target: string, usesGit: boolean) {
+  if (!usesGit || !existsSync(resolve(root, '.git'))) return;
+  const tracked = await git(['ls-files', '-z', '--', toPosix(relative(root, abs))], { cwd: root });
+  if (tracked !== '') {
+    throw new CairnError('CAIRN_TRACKED_BY_GIT', `'${target}' is already tracked by git`, {
+      hint: `stop tracking it in git first: git rm -r --cached '${toPosix(relative(root, abs))}'`,
+    });
+  }
+}
+
+function findOverlap(entries: readonly TrackedEntry[], abs: string, target: string) {
+  const own = entries.find(
+    (e) =>
+      e.source === 'pointer' &&
+      e.kind === 'out' &&
+      e.path === abs &&
+      e.file === pointerPathFor(abs),
+  );
+  const clash = entries.find(
+    (e) => e !== own && e.kind === 'out' && (isWithin(abs, e.path) || isWithin(e.path, abs)),
+  );
+  if (clash) {
+    throw new CairnError(
+      'CAIRN_OVERLAPPING_OUTPUT',
+      `'${target}' overlaps '${toPosix(relative(resolve(abs, '..'), clash.path))}', already tracked by ${clash.stage}`,
+      { hint: 'track each path in exactly one place; remove the other pointer or stage first' },
+    );
+  }
+  return own;
+}
+
+/** Stores the objects of a hashed path; returns how many were new. */
+export async function storeObjects(ctx: DataContext, abs: string, hash: PathHash): Promise<number> {
+  if (hash.kind === 'file') {
+    const result = await ctx.store.insertFile(abs, { md5: hash.md5 });
+    return result.added ? 1 : 0;
+  }
+  const seen = new Set<string>();
+  const missing = hash.files.filter((f) => {
+    if (seen.has(f.md5)) return false;
+    seen.add(f.md5);
+    return !existsSync(ctx.store.path(f.md5));
+  });
+  const id = 'store';
+  ctx.onProgress?.({
+    type: 'start',
+    id,
+    label: 'Storing in cache',
+    total: missing.length,
+    unit: 'files',
+  });
+  let done = 0;
+  const tick = () => {
+    done++;
+    if (done % 256 === 0 || done === missing.length) {
+      ctx.onProgress?.({ type: 'progress', id, done, total: missing.length });
+    }
+  };
+  // Small files are copied synchronously (cheaper than a thread-pool hop per call), large
+  // ones concurrently through the pool.
+  const small = missing.filter((f) => f.size < SMALL_FILE);
+  for (let k = 0; k < small.length; k++) {
+    const f = small[k] as (typeof small)[number];
+    ctx.store.insertFileSync(f.absPath, f.md5);
+    tick();
+    if (k % 512 === 511) {
+      ctx.signal?.throwIfAborted();
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+  await mapLimit(
+    missing.filter((f) => f.size >= SMALL_FILE),
+    COPY_JOBS,
+    async (f) => {
+      await ctx.store.insertFile(f.absPath, { md5: f.md5 });
+      tick();
+    },
+    ctx.signal,
+  );
+  ctx.onProgress?.({ type: 'done', id });
+  await ctx.store.insertBytes(hash.oid, hash.tree.bytes);
+  return missing.length;
+}
+
+/** Re-links the workspace from the cache when `cache.type` starts with a link (not a copy). */
+export async function relinkFromCache(
+  ctx: DataContext,
+  abs: string,
+  hash: PathHash,
+): Promise<void> {
+  const first = ctx.repo.linkTypes[0];
+  if (first !== 'hardlink' && first !== 'symlink') return;
+  const linker = new Linker(ctx.repo.linkTypes);
+  const files = hash.kind === 'file' ? [{ absPath: abs, md5: hash.md5 }] : hash.files;
+  await mapLimit(
+    files,
+    COPY_JOBS,
+    async (f) => {
+      await linker.link(ctx.store.path(f.md5), f.absPath);
+      await hashFileCached(ctx, f.absPath, statSync(f.absPath));
+    },
+    ctx.signal,
+  );
+}
+
+/**
+ * Hashes and stores a path. A single file not known to the state index is hashed while it is
+ * copied into the cache (one pass each, side by side) instead of read twice.
+ */
+export async function hashAndStore(
+  ctx: DataContext,
+  abs: string,
+): Promise<{ hash: PathHash; stored: number }> {
+  const info = statSync(abs);
+  if (!info.isDirectory() && ctx.state.get(abs, info) === undefined) {
+    const inserted = await ctx.store.insertFile(abs);
+    ctx.state.set(abs, info, inserted.oid);
+    const hash: PathHash = {
+      kind: 'file',
+      md5: inserted.oid,
+      size: inserted.size,
+      isexec: (info.mode & 0o111) !== 0,
+    };
+    return { hash, stored: inserted.added ? 1 : 0 };
+  }
+  const hash = (await hashPath(ctx, abs)) as PathHash;
+  return { hash, stored: await storeObjects(ctx, abs, hash) };
+}
+
+export function entryHashOf(hash: PathHash): EntryHash {
+  return hash.kind === 'file'
+    ? { md5: hash.md5, size: hash.size, isexec: hash.isexec }
+    : { md5: hash.oid, size: hash.size, nfiles: hash.nfiles };
+}
+
+export async function addTargets(
+  ctx: DataContext,
+  targets: readonly string[],
+  cwd: string,
+): Promise<AddResult[]> {
+  const { root, usesGit } = ctx.repo;
+  if (targets.length === 0) throw usageError('nothing to add', 'name at least one file or folder');
+  const entries = await collectEntries(root, usesGit);
+  const results: AddResult[] = [];
+  for (const target of targets) {
+    const abs = resolve(cwd, target);
+    checkTarget(root, abs, target);
+    if (ctx.ignore.isIgnored(toPosix(relative(root, abs)), statSync(abs).isDirectory())) {
+      throw new CairnError('CAIRN_IGNORED', `'${target}' is ignored by .dvcignore`, {
+        hint: 'remove the matching pattern from .dvcignore to track it',
+      });
+    }
+    await assertNotInGit(root, abs, target, usesGit);
+    const own = findOverlap(entries, abs, target);
+    const { hash, stored } = await hashAndStore(ctx, abs);
+    await relinkFromCache(ctx, abs, hash);
+    const entryHash = entryHashOf(hash);
+    const pointer = await writePointer(
+      abs,
+      entryHash,
+      own?.pointer ? { pointer: own.pointer, index: own.index } : undefined,
+    );
+    const gitignore = usesGit ? await addGitignoreEntry(abs) : undefined;
+    await ctx.flush();
+    results.push({
+      path: toPosix(relative(root, abs)),
+      pointer: toPosix(relative(root, pointer)),
+      oid: entryHash.md5,
+      size: entryHash.size,
+      ...(entryHash.nfiles !== undefined ? { nfiles: entryHash.nfiles } : {}),
+      stored,
+      ...(gitignore ? { gitignore: toPosix(relative(root, gitignore)) } : {}),
+    });
+  }
+  return results;
+}

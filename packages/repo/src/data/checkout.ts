@@ -1,0 +1,305 @@
+/**
+ * `cairn checkout`: make the workspace match pointer files and `dvc.lock` from the cache.
+ * Safety rules: a `.dir` object is verified and every relpath in it checked before anything is
+ * written; an object whose bytes do not match its name is reported and never linked; a workspace
+ * file whose content is not in the cache (an uncommitted change) is never replaced or deleted
+ * without `force`.
+ */
+import { chmodSync, existsSync, lstatSync, rmdirSync, statSync } from 'node:fs';
+import { mkdir, rm, unlink } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import type { TreeEntry } from '@cairn/cache';
+import { assertInside, Linker, type WalkEntry, walkTree } from '@cairn/core-io';
+import { CairnError } from '@cairn/types';
+import { mapLimit } from './concurrency.js';
+import type { DataContext } from './context.js';
+import { hashFileCached, hashFilesCached } from './hash-path.js';
+import { type TrackedEntry, toPosix } from './outputs.js';
+
+export interface CheckoutOptions {
+  force?: boolean;
+  relink?: boolean;
+}
+
+export interface CheckoutFailure {
+  path: string;
+  code: string;
+  message: string;
+}
+
+export interface CheckoutResult {
+  /** Outputs created from nothing. */
+  added: string[];
+  /** Outputs changed (files replaced, added or deleted inside them). */
+  modified: string[];
+  failed: CheckoutFailure[];
+}
+
+const LINK_JOBS = 16;
+
+interface Plan {
+  entry: TrackedEntry;
+  /** Files to (re)create: absolute destination → object md5. */
+  writes: Array<{ dst: string; md5: string; isexec?: boolean; fresh?: boolean }>;
+  /** Workspace files to delete (not in the tracked version). */
+  deletes: string[];
+  /** Paths whose current content is not in the cache. */
+  conflicts: string[];
+  /** A file standing where a folder must go, or the reverse. */
+  replaceWhole: boolean;
+  state: 'added' | 'modified' | 'unchanged';
+}
+
+async function currentFiles(ctx: DataContext, dir: string): Promise<Map<string, WalkEntry>> {
+  const files = new Map<string, WalkEntry>();
+  for (const f of walkTree(dir, { dvcignore: ctx.ignore }).files) files.set(f.path, f);
+  return files;
+}
+
+async function planEntry(
+  ctx: DataContext,
+  entry: TrackedEntry,
+  options: CheckoutOptions,
+): Promise<Plan> {
+  const oid = entry.oid as string;
+  const plan: Plan = {
+    entry,
+    writes: [],
+    deletes: [],
+    conflicts: [],
+    replaceWhole: false,
+    state: 'unchanged',
+  };
+  const existing = lstatSync(entry.path, { throwIfNoEntry: false });
+  const isDir = oid.endsWith('.dir');
+  const savedInCache = async (path: string, info: { ino: number; mtimeMs: number; size: number }) =>
+    existsSync(
+      ctx.store.path(await hashFileCached(ctx, path, info, entry.hashName), entry.hashName),
+    );
+
+  if (!isDir) {
+    plan.writes.push({
+      dst: entry.path,
+      md5: oid,
+      isexec: entry.entry.isexec,
+      fresh: existing === undefined,
+    });
+    if (existing === undefined) {
+      plan.state = 'added';
+      return plan;
+    }
+    if (existing.isDirectory()) {
+      plan.replaceWhole = true;
+      plan.state = 'modified';
+      const files = await currentFiles(ctx, entry.path);
+      const md5s = await hashFilesCached(ctx, [...files.values()], entry.hashName);
+      [...files.values()].forEach((f, i) => {
+        if (!existsSync(ctx.store.path(md5s[i] as string, entry.hashName)))
+          plan.conflicts.push(f.absPath);
+      });
+      return plan;
+    }
+    const info = statSync(entry.path);
+    const md5 = await hashFileCached(ctx, entry.path, info, entry.hashName);
+    if (md5 === oid && !options.relink) {
+      plan.writes = [];
+      return plan;
+    }
+    plan.state = md5 === oid ? 'unchanged' : 'modified';
+    if (md5 !== oid && !existsSync(ctx.store.path(md5, entry.hashName)))
+      plan.conflicts.push(entry.path);
+    return plan;
+  }
+
+  const tree: TreeEntry[] = await ctx.store.readTree(
+    oid,
+    entry.hashName,
+    toPosix(relative(ctx.repo.root, entry.path)),
+  );
+  for (const t of tree) assertInside(entry.path, t.relpath);
+  if (existing === undefined) {
+    plan.state = 'added';
+    plan.writes = tree.map((t) => ({ dst: join(entry.path, t.relpath), md5: t.md5, fresh: true }));
+    return plan;
+  }
+  if (!existing.isDirectory()) {
+    plan.replaceWhole = true;
+    plan.state = 'modified';
+    if (!(await savedInCache(entry.path, statSync(entry.path)))) plan.conflicts.push(entry.path);
+    plan.writes = tree.map((t) => ({ dst: join(entry.path, t.relpath), md5: t.md5, fresh: true }));
+    return plan;
+  }
+  const files = await currentFiles(ctx, entry.path);
+  const list = [...files.values()];
+  const md5s = await hashFilesCached(ctx, list, entry.hashName);
+  const current = new Map(list.map((f, i) => [f.path, md5s[i] as string]));
+  const wanted = new Set(tree.map((t) => t.relpath));
+  for (const t of tree) {
+    const have = current.get(t.relpath);
+    if (have === t.md5 && !options.relink) continue;
+    plan.writes.push({ dst: join(entry.path, t.relpath), md5: t.md5, fresh: have === undefined });
+    if (have !== undefined && have !== t.md5 && !existsSync(ctx.store.path(have, entry.hashName))) {
+      plan.conflicts.push(join(entry.path, t.relpath));
+    }
+  }
+  for (const [relpath, md5] of current) {
+    if (wanted.has(relpath)) continue;
+    plan.deletes.push(join(entry.path, relpath));
+    if (!existsSync(ctx.store.path(md5, entry.hashName)))
+      plan.conflicts.push(join(entry.path, relpath));
+  }
+  if (plan.writes.length > 0 || plan.deletes.length > 0) plan.state = 'modified';
+  return plan;
+}
+
+export async function checkoutEntries(
+  ctx: DataContext,
+  entries: readonly TrackedEntry[],
+  options: CheckoutOptions = {},
+  cwd: string = ctx.repo.root,
+): Promise<CheckoutResult> {
+  const result: CheckoutResult = { added: [], modified: [], failed: [] };
+  const display = (p: string) => toPosix(relative(cwd, p)) || '.';
+  const plans: Plan[] = [];
+  for (const entry of entries) {
+    if (entry.kind !== 'out' || !entry.cached) continue;
+    if (entry.oid === undefined) {
+      result.failed.push({
+        path: display(entry.path),
+        code: 'CAIRN_NO_HASH',
+        message: `${entry.stage} records no hash for this output`,
+      });
+      continue;
+    }
+    try {
+      plans.push(await planEntry(ctx, entry, options));
+    } catch (error) {
+      if (
+        !(error instanceof CairnError) ||
+        error.code === 'CAIRN_UNSAFE_PATH' ||
+        error.code === 'CAIRN_PATH_ESCAPE'
+      ) {
+        throw error;
+      }
+      result.failed.push({ path: display(entry.path), code: error.code, message: error.message });
+    }
+  }
+  const conflicts = plans.flatMap((p) => p.conflicts);
+  if (conflicts.length > 0 && !options.force) {
+    const shown = conflicts.slice(0, 10).map(display);
+    throw new CairnError(
+      'CAIRN_CHECKOUT_CONFLICT',
+      `checkout would overwrite or delete changes that are not in the cache:\n  ${shown.join('\n  ')}${conflicts.length > 10 ? `\n  … and ${conflicts.length - 10} more` : ''}`,
+      {
+        hint: 'save them first (`cairn commit` / `cairn add`), or pass --force to discard them',
+        details: { paths: conflicts.map(display) },
+      },
+    );
+  }
+
+  // Verify every object before anything in the workspace changes.
+  const md5s = [
+    ...new Set(plans.flatMap((p) => p.writes.map((w) => `${p.entry.hashName}:${w.md5}`))),
+  ];
+  const bad = new Map<string, string>();
+  await mapLimit(
+    md5s,
+    LINK_JOBS,
+    async (key) => {
+      const [hashName, md5] = key.split(':') as ['md5' | 'md5-dos2unix', string];
+      const check = await ctx.store.check(md5, hashName);
+      if (check !== 'ok') bad.set(key, check);
+    },
+    ctx.signal,
+  );
+
+  const linker = new Linker(ctx.repo.linkTypes);
+  const total = plans.reduce((n, p) => n + p.writes.length + p.deletes.length, 0);
+  const id = 'checkout';
+  ctx.onProgress?.({ type: 'start', id, label: 'Checking out', total, unit: 'files' });
+  let done = 0;
+  const tick = () => {
+    done++;
+    if (done % 64 === 0 || done === total) ctx.onProgress?.({ type: 'progress', id, done, total });
+  };
+  for (const plan of plans) {
+    const failures = plan.writes.filter((w) => bad.has(`${plan.entry.hashName}:${w.md5}`));
+    for (const w of failures) {
+      const check = bad.get(`${plan.entry.hashName}:${w.md5}`);
+      result.failed.push({
+        path: display(w.dst),
+        code: check === 'missing' ? 'CAIRN_CACHE_MISSING' : 'CAIRN_CACHE_CORRUPT',
+        message:
+          check === 'missing'
+            ? `object ${w.md5} is not in the cache`
+            : `cache object ${ctx.store.path(w.md5, plan.entry.hashName)} is corrupt (bytes do not match ${w.md5}); not linked`,
+      });
+    }
+    if (plan.replaceWhole) await rm(plan.entry.path, { recursive: true, force: true });
+    for (const path of plan.deletes) {
+      await unlink(path).catch(() => {});
+      tick();
+    }
+    if (plan.deletes.length > 0) pruneEmptyDirs(plan.entry.path, plan.deletes);
+    const writes = plan.writes.filter((w) => !bad.has(`${plan.entry.hashName}:${w.md5}`));
+    const dirs = new Set(writes.map((w) => dirname(w.dst)));
+    if (plan.entry.oid?.endsWith('.dir')) dirs.add(plan.entry.path);
+    for (const dir of dirs) await mkdir(dir, { recursive: true });
+    const record = (w: (typeof writes)[number]) => {
+      if (w.isexec) chmodSync(w.dst, statSync(w.dst).mode | 0o111);
+      // Record what was just written so the next status does not read it again.
+      const key = plan.entry.hashName === 'md5' ? w.dst : `md5-dos2unix:${w.dst}`;
+      ctx.state.set(key, statSync(w.dst), w.md5);
+      tick();
+    };
+    // New files go in place synchronously (one call per link, like cp -al); files that
+    // replace something go through a temporary name and a rename.
+    const fresh = writes.filter((w) => w.fresh);
+    for (let k = 0; k < fresh.length; k++) {
+      const w = fresh[k] as (typeof writes)[number];
+      try {
+        linker.linkNewSync(ctx.store.path(w.md5, plan.entry.hashName), w.dst);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        await linker.link(ctx.store.path(w.md5, plan.entry.hashName), w.dst);
+      }
+      record(w);
+      if (k % 512 === 511) {
+        ctx.signal?.throwIfAborted();
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+    await mapLimit(
+      writes.filter((w) => !w.fresh),
+      LINK_JOBS,
+      async (w) => {
+        await linker.link(ctx.store.path(w.md5, plan.entry.hashName), w.dst);
+        record(w);
+      },
+      ctx.signal,
+    );
+    if (plan.state === 'added' && failures.length === 0)
+      result.added.push(display(plan.entry.path));
+    else if (plan.state === 'modified' || plan.writes.length > 0) {
+      result.modified.push(display(plan.entry.path));
+    }
+    await ctx.flush();
+  }
+  ctx.onProgress?.({ type: 'done', id });
+  return result;
+}
+
+/** Removes folders left empty by deletions, up to (not including) the output's root. */
+function pruneEmptyDirs(root: string, deleted: readonly string[]): void {
+  const dirs = [...new Set(deleted.map((p) => dirname(p)))].sort((a, b) => b.length - a.length);
+  for (let dir of dirs) {
+    while (dir.length > root.length && dir.startsWith(root)) {
+      try {
+        rmdirSync(dir);
+      } catch {
+        break;
+      }
+      dir = dirname(dir);
+    }
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * What every data operation shares: the object store, the state index, the hash pool, the
+ * `.dvcignore` rules and the repository lock. One per operation; `close()` persists the state.
+ */
+import { join } from 'node:path';
+import { ObjectStore, StateIndex } from '@cairn/cache';
+import { acquireLock, DvcIgnore, HashPool, type LockHandle } from '@cairn/core-io';
+import type { LinkType, ProgressListener } from '@cairn/types';
+import type { HashContext } from './hash-path.js';
+
+export interface OperationOptions {
+  onProgress?: ProgressListener;
+  signal?: AbortSignal;
+}
+
+export interface RepoLike {
+  root: string;
+  tmpDir: string;
+  cacheDir: string;
+  linkTypes: LinkType[];
+  usesGit: boolean;
+}
+
+export class DataContext implements HashContext {
+  readonly state: StateIndex;
+  readonly store: ObjectStore;
+  readonly ignore: DvcIgnore;
+  readonly onProgress?: ProgressListener;
+  readonly signal?: AbortSignal;
+  private hashPool: HashPool | undefined;
+  private objectState: StateIndex | undefined;
+  private lock: LockHandle | undefined;
+
+  private constructor(
+    readonly repo: RepoLike,
+    options: OperationOptions,
+  ) {
+    this.state = StateIndex.open(repo.tmpDir);
+    // Cache objects are remembered apart from workspace files, so `status` never loads them.
+    this.store = new ObjectStore(repo.cacheDir, () => {
+      this.objectState ??= StateIndex.open(repo.tmpDir, 'cairn-objects');
+      return this.objectState;
+    });
+    this.ignore = new DvcIgnore(repo.root);
+    this.onProgress = options.onProgress;
+    this.signal = options.signal;
+  }
+
+  /** Opens a context; `write` takes the repository lock (released by `close`). */
+  static async open(
+    repo: RepoLike,
+    options: OperationOptions & { write?: string },
+  ): Promise<DataContext> {
+    const ctx = new DataContext(repo, options);
+    if (options.write !== undefined) {
+      ctx.lock = await acquireLock(join(repo.tmpDir, 'cairn.lock'), { command: options.write });
+    }
+    return ctx;
+  }
+
+  private oidSets = new Map<string, Set<string>>();
+
+  /**
+   * Whether the cache holds an object, answered from one listing of the store (256 readdirs)
+   * instead of one stat per object: for checks over whole directories.
+   */
+  hasObject(oid: string, hashName: 'md5' | 'md5-dos2unix' = 'md5'): boolean {
+    let set = this.oidSets.get(hashName);
+    if (!set) {
+      set = new Set(this.store.listOids(hashName));
+      this.oidSets.set(hashName, set);
+    }
+    return set.has(oid);
+  }
+
+  pool = (): HashPool => {
+    this.hashPool ??= new HashPool();
+    return this.hashPool;
+  };
+
+  /** Persists what the state indexes learnt so far. */
+  async flush(): Promise<void> {
+    await this.state.flush();
+    await this.objectState?.flush();
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.flush();
+    } finally {
+      await this.hashPool?.close();
+      await this.lock?.release();
+    }
+  }
+
+  /** Runs `fn` with a context and always closes it. */
+  static async run<T>(
+    repo: RepoLike,
+    options: OperationOptions & { write?: string },
+    fn: (ctx: DataContext) => Promise<T>,
+  ): Promise<T> {
+    const ctx = await DataContext.open(repo, options);
+    try {
+      return await fn(ctx);
+    } finally {
+      await ctx.close();
+    }
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * Everything the workspace tracks: the outputs of `.dvc` pointer files and of `dvc.lock`
+ * stages (plus lock deps, for status). Paths are absolute; `stage` is DVC's addressing
+ * (`data.dvc`, `train`, `sub/dvc.yaml:train`).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import type { HashName } from '@cairn/cache';
+import { git, walkTree } from '@cairn/core-io';
+import { type DvcEntry, DvcLock, entryHashName, parseYaml } from '@cairn/types';
+import { parse as parseYamlLoose } from 'yaml';
+import { type PointerFile, parsePointer } from './pointer.js';
+
+export interface TrackedEntry {
+  /** DVC's stage addressing, relative to the repository root. */
+  stage: string;
+  source: 'pointer' | 'lock';
+  /** Absolute path of the `.dvc` file or `dvc.lock`. */
+  file: string;
+  kind: 'out' | 'dep';
+  /** Index in the file's `outs` (or `deps`) list. */
+  index: number;
+  /** Absolute workspace path. */
+  path: string;
+  entry: DvcEntry;
+  hashName: HashName;
+  /** The hash value, or undefined when the entry has none yet. */
+  oid: string | undefined;
+  /** False for `cache: false` outputs (metrics and the like): never stored, never checked out. */
+  cached: boolean;
+  pointer?: PointerFile;
+}
+
+export function toPosix(path: string): string {
+  return sep === '/' ? path : path.split(sep).join('/');
+}
+
+/** Pointer files and lock files of the workspace (git's view when in git, else a walk). */
+export async function findDvcFiles(
+  root: string,
+  usesGit: boolean,
+): Promise<{ pointers: string[]; locks: string[] }> {
+  let files: string[];
+  if (usesGit && existsSync(join(root, '.git'))) {
+    const out = await git(
+      [
+        'ls-files',
+        '-z',
+        '--cached',
+        '--others',
+        '--exclude-standard',
+        '--',
+        '*.dvc',
+        ':(glob)**/dvc.lock',
+      ],
+      { cwd: root },
+    );
+    files = [...new Set(out.split('\0').filter((f) => f !== ''))].filter((f) =>
+      existsSync(join(root, f)),
+    );
+  } else {
+    files = walkTree(root)
+      .files.map((f) => f.path)
+      .filter((f) => f.endsWith('.dvc') || f === 'dvc.lock' || f.endsWith('/dvc.lock'));
+  }
+  const inDvcDir = (f: string) => f === '.dvc' || f.startsWith('.dvc/');
+  const pointers = files.filter((f) => f.endsWith('.dvc') && !inDvcDir(f)).sort();
+  const locks = files.filter((f) => f === 'dvc.lock' || f.endsWith('/dvc.lock')).sort();
+  return { pointers: pointers.map((f) => join(root, f)), locks: locks.map((f) => join(root, f)) };
+}
+
+function oidOf(entry: DvcEntry): string | undefined {
+  return entry.md5 ?? undefined;
+}
+
+/** The tracked outputs (and deps) of one pointer file's text. */
+export function pointerEntries(root: string, file: string, text: string): TrackedEntry[] {
+  const rel = toPosix(relative(root, file));
+  const data = parsePointer(text, rel);
+  const pointer: PointerFile = { file, text, data };
+  const base = join(dirname(file), data.wdir ?? '.');
+  const make = (kind: 'out' | 'dep', entry: DvcEntry, index: number): TrackedEntry => ({
+    stage: rel,
+    source: 'pointer',
+    file,
+    kind,
+    index,
+    path: join(base, entry.path),
+    entry,
+    hashName: entryHashName(entry),
+    oid: oidOf(entry),
+    cached: entry.cache !== false,
+    pointer,
+  });
+  return [
+    ...(data.outs ?? []).map((e, i) => make('out', e, i)),
+    ...(data.deps ?? []).map((e, i) => make('dep', e, i)),
+  ];
+}
+
+/** `wdir` of each stage in the `dvc.yaml` beside a lock (literal values only; default `.`). */
+function stageWdirs(lockFile: string): Map<string, string> {
+  const wdirs = new Map<string, string>();
+  const yamlFile = join(dirname(lockFile), 'dvc.yaml');
+  if (!existsSync(yamlFile)) return wdirs;
+  let doc: unknown;
+  try {
+    doc = parseYamlLoose(readFileSync(yamlFile, 'utf8'), { version: '1.2' });
+  } catch {
+    return wdirs; // the pipeline layer reports dvc.yaml errors with positions
+  }
+  const stages = (doc as { stages?: Record<string, unknown> } | null)?.stages;
+  if (typeof stages !== 'object' || stages === null) return wdirs;
+  for (const [name, body] of Object.entries(stages)) {
+    const def = body as { wdir?: unknown; do?: { wdir?: unknown } } | null;
+    const wdir = def?.wdir ?? def?.do?.wdir;
+    if (typeof wdir === 'string' && !wdir.includes('${')) wdirs.set(name, wdir);
+  }
+  return wdirs;
+}
+
+/** The outputs and deps recorded in one `dvc.lock`. */
+export function lockEntries(root: string, file: string, text: string): TrackedEntry[] {
+  const rel = toPosix(relative(root, file));
+  const lock = parseYaml(text, DvcLock, { file: rel });
+  const wdirs = stageWdirs(file);
+  const prefix = rel === 'dvc.lock' ? '' : `${toPosix(dirname(rel))}/dvc.yaml:`;
+  const entries: TrackedEntry[] = [];
+  for (const [name, stage] of Object.entries(lock.stages)) {
+    const wdir = wdirs.get(name) ?? wdirs.get(name.split('@')[0] ?? name) ?? '.';
+    const base = join(dirname(file), wdir);
+    const make = (kind: 'out' | 'dep', entry: DvcEntry, index: number): TrackedEntry => ({
+      stage: `${prefix}${name}`,
+      source: 'lock',
+      file,
+      kind,
+      index,
+      path: join(base, entry.path),
+      entry,
+      hashName: entryHashName(entry),
+      oid: oidOf(entry),
+      cached: entry.cache !== false,
+    });
+    entries.push(...(stage.outs ?? []).map((e, i) => make('out', e, i)));
+    entries.push(...(stage.deps ?? []).map((e, i) => make('dep', e, i)));
+  }
+  return entries;
+}
+
+/** Every tracked entry of the workspace. */
+export async function collectEntries(root: string, usesGit: boolean): Promise<TrackedEntry[]> {
+  const { pointers, locks } = await findDvcFiles(root, usesGit);
+  const entries: TrackedEntry[] = [];
+  for (const file of pointers)
+    entries.push(...pointerEntries(root, file, readFileSync(file, 'utf8')));
+  for (const file of locks) entries.push(...lockEntries(root, file, readFileSync(file, 'utf8')));
+  return entries;
+}
+
+/** True when `path` is `container` or lies below it. */
+export function isWithin(path: string, container: string): boolean {
+  return (
+    path === container || path.startsWith(container.endsWith(sep) ? container : container + sep)
+  );
+}

@@ -1,0 +1,96 @@
+/**
+ * `cairn status`: what changed in the workspace against pointer files and `dvc.lock`, in DVC's
+ * result shape: `{ stage: [{ "changed deps": {path: status} }, { "changed outs": {...} }] }`.
+ */
+import { existsSync } from 'node:fs';
+import { relative } from 'node:path';
+import { isDirOid } from '@cairn/cache';
+import type { DataContext } from './context.js';
+import { hashPath } from './hash-path.js';
+import { type TrackedEntry, toPosix } from './outputs.js';
+
+export type ChangeKind = 'modified' | 'deleted' | 'new' | 'not in cache';
+export type StageStatusItem =
+  | { 'changed deps': Record<string, ChangeKind> }
+  | { 'changed outs': Record<string, ChangeKind> }
+  | string;
+export type StatusReport = Record<string, StageStatusItem[]>;
+
+/** How one entry differs from the workspace, or undefined when it matches. */
+export async function entryChange(
+  ctx: DataContext,
+  entry: TrackedEntry,
+): Promise<ChangeKind | undefined> {
+  if (entry.entry.path.includes('://')) return undefined; // external URLs are not checked locally
+  const current = await hashPath(ctx, entry.path, entry.hashName);
+  if (current === undefined) return 'deleted';
+  if (entry.oid === undefined) return 'new';
+  const value = current.kind === 'file' ? current.md5 : current.oid;
+  if (value !== entry.oid) return 'modified';
+  if (entry.kind === 'out' && entry.cached && !(await inCache(ctx, entry, current))) {
+    return 'not in cache';
+  }
+  return undefined;
+}
+
+async function inCache(
+  ctx: DataContext,
+  entry: TrackedEntry,
+  current: NonNullable<Awaited<ReturnType<typeof hashPath>>>,
+): Promise<boolean> {
+  const oid = entry.oid as string;
+  if (!existsSync(ctx.store.path(oid, entry.hashName))) return false;
+  if (current.kind !== 'dir' || !isDirOid(oid)) return true;
+  return current.files.every((f) => ctx.hasObject(f.md5, entry.hashName));
+}
+
+export async function computeStatus(
+  ctx: DataContext,
+  entries: readonly TrackedEntry[],
+  cwd: string,
+): Promise<StatusReport> {
+  const report: StatusReport = {};
+  const byStage = new Map<
+    string,
+    { deps: Record<string, ChangeKind>; outs: Record<string, ChangeKind> }
+  >();
+  for (const entry of entries) {
+    const change = await entryChange(ctx, entry);
+    if (change === undefined) continue;
+    let stage = byStage.get(entry.stage);
+    if (!stage) {
+      stage = { deps: {}, outs: {} };
+      byStage.set(entry.stage, stage);
+    }
+    const display = toPosix(relative(cwd, entry.path)) || '.';
+    (entry.kind === 'dep' ? stage.deps : stage.outs)[display] = change;
+  }
+  for (const [name, { deps, outs }] of byStage) {
+    const items: StageStatusItem[] = [];
+    if (Object.keys(deps).length > 0) items.push({ 'changed deps': deps });
+    if (Object.keys(outs).length > 0) items.push({ 'changed outs': outs });
+    report[name] = items;
+  }
+  return report;
+}
+
+/** DVC's text rendering: one tab per level, leaves as `<status>:` padded to 20 + path. */
+export function formatStatus(report: StatusReport): string {
+  const lines: string[] = [];
+  for (const [stage, items] of Object.entries(report)) {
+    lines.push(`${stage}:`);
+    for (const item of items) {
+      if (typeof item === 'string') {
+        lines.push(`\t${item}`);
+        continue;
+      }
+      for (const [group, changes] of Object.entries(item)) {
+        lines.push(`\t${group}:`);
+        for (const [path, change] of Object.entries(changes as Record<string, string>)) {
+          lines.push(`\t\t${`${change}:`.padEnd(20)}${path}`);
+        }
+      }
+    }
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,274 @@
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { ObjectStore } from '@cairn/cache';
+import { describe, expect, it } from 'vitest';
+import vectors from './fixtures/dvc-test-vectors.json' with { type: 'json' };
+import { git, newRepo, writeTree } from './helpers.js';
+
+function readTree(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (dir: string, prefix: string) => {
+    for (const name of readdirSync(dir)) {
+      const abs = join(dir, name);
+      const rel = prefix ? `${prefix}/${name}` : name;
+      if (statSync(abs).isDirectory()) walk(abs, rel);
+      else out[rel] = readFileSync(abs, 'latin1');
+    }
+  };
+  walk(root, '');
+  return out;
+}
+
+describe('add → delete → checkout round trips', () => {
+  it('restores files and folders byte for byte, including odd names and empty ones', async () => {
+    const repo = await newRepo();
+    const files = {
+      'data/a.txt': 'a\n',
+      'data/nested/deeper/b.bin': Buffer.from([0, 1, 2, 255, 254]),
+      'data/with space/ü ñ 名前.txt': 'non-ascii\n',
+      'data/empty-file': '',
+      'single.csv': 'x,y\n1,2\n',
+      'empty.txt': '',
+    };
+    writeTree(repo.root, files);
+    mkdirSync(join(repo.root, 'empty-dir'));
+    await repo.add(['data', 'single.csv', 'empty.txt', 'empty-dir']);
+    const before = readTree(join(repo.root, 'data'));
+    expect(readFileSync(join(repo.root, 'empty-dir.dvc'), 'utf8')).toBe(
+      'outs:\n- md5: d751713988987e9331980363e24189ce.dir\n  size: 0\n  nfiles: 0\n  hash: md5\n  path: empty-dir\n',
+    );
+    for (const p of ['data', 'single.csv', 'empty.txt', 'empty-dir']) {
+      rmSync(join(repo.root, p), { recursive: true });
+    }
+    expect(Object.keys(await repo.status())).toHaveLength(4);
+    const result = await repo.checkout();
+    expect(result.failed).toEqual([]);
+    expect(result.added.sort()).toEqual(['data', 'empty-dir', 'empty.txt', 'single.csv']);
+    expect(readTree(join(repo.root, 'data'))).toEqual(before);
+    expect(readFileSync(join(repo.root, 'single.csv'), 'utf8')).toBe(files['single.csv']);
+    expect(readFileSync(join(repo.root, 'empty.txt'), 'utf8')).toBe('');
+    expect(statSync(join(repo.root, 'empty-dir')).isDirectory()).toBe(true);
+    expect(await repo.status()).toEqual({});
+  });
+
+  it('writes the same pointer, .dir object and cache paths as DVC', async () => {
+    const repo = await newRepo();
+    const store = new ObjectStore(repo.cacheDir);
+    for (const vector of vectors.dir) {
+      const name = `d${vectors.dir.indexOf(vector)}`;
+      mkdirSync(join(repo.root, name));
+      writeTree(join(repo.root, name), vector.files as Record<string, string>);
+      const [added] = await repo.add([name]);
+      expect(added?.oid).toBe(vector.oid);
+      expect(readFileSync(store.path(vector.oid), 'utf8')).toBe(vector.dir_json);
+      expect(readFileSync(join(repo.root, `${name}.dvc`), 'utf8')).toBe(
+        `outs:\n- md5: ${vector.oid}\n  size: ${vector.size}\n  nfiles: ${vector.nfiles}\n  hash: md5\n  path: ${name}\n`,
+      );
+    }
+    writeFileSync(join(repo.root, 'foo'), 'foo');
+    await repo.add(['foo']);
+    expect(readFileSync(join(repo.root, 'foo.dvc'), 'utf8')).toBe(vectors.texts['foo.dvc']);
+    expect(existsSync(join(repo.root, vectors.cache_paths.acbd18db4cc2f85cedef654fccc4a4d8))).toBe(
+      true,
+    );
+    expect(readFileSync(join(repo.root, '.gitignore'), 'utf8')).toContain('/foo\n');
+  });
+
+  it('keeps comments and extra fields of an existing pointer (DVC test_add_preserve_fields)', async () => {
+    const repo = await newRepo();
+    writeFileSync(join(repo.root, 'foo'), 'foo');
+    writeFileSync(
+      join(repo.root, 'foo.dvc'),
+      '# top comment\ndesc: top desc\nouts:\n- path: foo # out comment\n  desc: out desc\n  type: mytype\n  labels:\n  - label1\n  - label2\n  remote: testremote\nmeta: some metadata\n',
+    );
+    await repo.add(['foo']);
+    expect(readFileSync(join(repo.root, 'foo.dvc'), 'utf8')).toBe(
+      '# top comment\ndesc: top desc\nouts:\n- path: foo # out comment\n  desc: out desc\n  type: mytype\n  labels:\n  - label1\n  - label2\n  remote: testremote\n  md5: acbd18db4cc2f85cedef654fccc4a4d8\n  size: 3\n  hash: md5\nmeta: some metadata\n',
+    );
+  });
+});
+
+describe('a repository prepared by DVC', () => {
+  it('checks out and reports clean, legacy (DVC 2) entries included', async () => {
+    const repo = await newRepo();
+    // What `dvc add data` + `dvc add foo` leave behind (texts from DVC's own tests), plus a
+    // DVC 2 pointer whose object lives in the legacy layout.
+    const vector = vectors.dir[0] as (typeof vectors.dir)[number];
+    writeFileSync(join(repo.root, 'data.dvc'), vectors.texts['data.dvc(foo,bar)']);
+    writeFileSync(join(repo.root, 'foo.dvc'), vectors.texts['foo.dvc']);
+    writeFileSync(
+      join(repo.root, 'old.dvc'),
+      'outs:\n- md5: 37b51d194a7513e45b56f6524f2d51f2\n  size: 3\n  path: old\n',
+    );
+    const put = (rel: string, content: string) => {
+      const path = join(repo.cacheDir, rel);
+      mkdirSync(join(path, '..'), { recursive: true });
+      writeFileSync(path, content, { mode: 0o444 });
+    };
+    put('files/md5/5e/a40360f5b4ec688df672a4db9c17d1.dir', vector.dir_json);
+    put('files/md5/ac/bd18db4cc2f85cedef654fccc4a4d8', 'foo');
+    put('files/md5/37/b51d194a7513e45b56f6524f2d51f2', 'bar');
+    put('37/b51d194a7513e45b56f6524f2d51f2', 'bar');
+    const result = await repo.checkout();
+    expect(result.failed).toEqual([]);
+    expect(readTree(join(repo.root, 'data'))).toEqual(vector.files);
+    expect(readFileSync(join(repo.root, 'old'), 'utf8')).toBe('bar');
+    expect(await repo.status()).toEqual({});
+    // Committing unchanged legacy data leaves its pointer byte for byte (DVC test_commit_dos2unix).
+    await repo.commit();
+    expect(readFileSync(join(repo.root, 'old.dvc'), 'utf8')).toContain('  path: old\n');
+    expect(readFileSync(join(repo.root, 'old.dvc'), 'utf8')).not.toContain('hash: md5');
+  });
+});
+
+describe('checkout safety', () => {
+  it('rejects a .dir object with a path leaving the workspace and writes nothing', async () => {
+    const repo = await newRepo();
+    const bytes = '[{"md5": "acbd18db4cc2f85cedef654fccc4a4d8", "relpath": "../../escaped"}]';
+    const { createHash } = await import('node:crypto');
+    const oid = `${createHash('md5').update(bytes).digest('hex')}.dir`;
+    const store = new ObjectStore(repo.cacheDir);
+    await store.insertBytes(oid, Buffer.from(bytes));
+    writeFileSync(join(repo.root, 'foo'), 'foo');
+    await store.insertFile(join(repo.root, 'foo'));
+    writeFileSync(
+      join(repo.root, 'evil.dvc'),
+      `outs:\n- md5: ${oid}\n  size: 3\n  nfiles: 1\n  hash: md5\n  path: evil\n`,
+    );
+    await expect(repo.checkout()).rejects.toMatchObject({ code: 'CAIRN_UNSAFE_PATH' });
+    expect(existsSync(join(repo.root, '..', 'escaped'))).toBe(false);
+    expect(existsSync(join(repo.root, 'evil'))).toBe(false);
+  });
+
+  it('reports a corrupt cache object and never links it', async () => {
+    const repo = await newRepo();
+    writeTree(repo.root, { 'data/good': 'good', 'data/bad': 'bad' });
+    await repo.add(['data']);
+    rmSync(join(repo.root, 'data'), { recursive: true });
+    const store = new ObjectStore(repo.cacheDir);
+    const badPath = store.path('bae60998ffe4923b131e3d6e4c19993e');
+    chmodSync(badPath, 0o644);
+    writeFileSync(badPath, 'tampered');
+    chmodSync(badPath, 0o444);
+    const result = await repo.checkout();
+    expect(result.failed).toEqual([
+      expect.objectContaining({ path: 'data/bad', code: 'CAIRN_CACHE_CORRUPT' }),
+    ]);
+    expect(existsSync(join(repo.root, 'data', 'bad'))).toBe(false);
+    expect(readFileSync(join(repo.root, 'data', 'good'), 'utf8')).toBe('good');
+    await expect(repo.read('data/bad')).rejects.toMatchObject({ code: 'CAIRN_CACHE_CORRUPT' });
+  });
+
+  it('refuses to destroy uncommitted changes without force', async () => {
+    const repo = await newRepo();
+    writeTree(repo.root, { 'data/a': 'v1', 'model.bin': 'm1' });
+    await repo.add(['data', 'model.bin']);
+    writeFileSync(join(repo.root, 'data', 'a'), 'v2 (not committed)');
+    writeFileSync(join(repo.root, 'data', 'new-file'), 'untracked work');
+    writeFileSync(join(repo.root, 'model.bin'), 'm2');
+    await expect(repo.checkout()).rejects.toMatchObject({ code: 'CAIRN_CHECKOUT_CONFLICT' });
+    expect(readFileSync(join(repo.root, 'data', 'a'), 'utf8')).toBe('v2 (not committed)');
+    expect(readFileSync(join(repo.root, 'model.bin'), 'utf8')).toBe('m2');
+    await repo.checkout([], { force: true });
+    expect(readTree(join(repo.root, 'data'))).toEqual({ a: 'v1' });
+    expect(readFileSync(join(repo.root, 'model.bin'), 'utf8')).toBe('m1');
+  });
+
+  it('switches versions freely when both are in the cache', async () => {
+    const repo = await newRepo();
+    writeTree(repo.root, { 'm.bin': 'one' });
+    await repo.add(['m.bin']);
+    const v1 = readFileSync(join(repo.root, 'm.bin.dvc'), 'utf8');
+    writeFileSync(join(repo.root, 'm.bin'), 'two');
+    await repo.add(['m.bin']);
+    writeFileSync(join(repo.root, 'm.bin.dvc'), v1);
+    await repo.checkout();
+    expect(readFileSync(join(repo.root, 'm.bin'), 'utf8')).toBe('one');
+  });
+});
+
+describe('status, commit, remove, gc, read', () => {
+  it('status reports modified, deleted and not-in-cache outputs', async () => {
+    const repo = await newRepo();
+    writeTree(repo.root, { 'a.txt': 'a', 'b.txt': 'b', 'dir/c': 'c' });
+    await repo.add(['a.txt', 'b.txt', 'dir']);
+    writeFileSync(join(repo.root, 'a.txt'), 'changed');
+    rmSync(join(repo.root, 'b.txt'));
+    rmSync(join(repo.cacheDir, 'files/md5/4a/8a08f09d37b73795649038408b5f33'));
+    expect(await repo.status()).toEqual({
+      'a.txt.dvc': [{ 'changed outs': { 'a.txt': 'modified' } }],
+      'b.txt.dvc': [{ 'changed outs': { 'b.txt': 'deleted' } }],
+      'dir.dvc': [{ 'changed outs': { dir: 'not in cache' } }],
+    });
+    expect(await repo.status(['a.txt'])).toEqual({
+      'a.txt.dvc': [{ 'changed outs': { 'a.txt': 'modified' } }],
+    });
+  });
+
+  it('commit records new content; remove stops tracking; gc keeps what history uses', async () => {
+    const repo = await newRepo();
+    writeTree(repo.root, { 'm.bin': 'v1' });
+    await repo.add(['m.bin']);
+    git(repo.root, 'add', '-A');
+    git(repo.root, 'commit', '-qm', 'v1');
+    writeFileSync(join(repo.root, 'm.bin'), 'v2');
+    expect((await repo.commit()).committed).toEqual(['m.bin']);
+    expect(await repo.status()).toEqual({});
+    writeTree(repo.root, { 'scratch.bin': 'temporary' });
+    await repo.add(['scratch.bin']);
+    await repo.remove(['scratch.bin.dvc']);
+    expect(existsSync(join(repo.root, 'scratch.bin.dvc'))).toBe(false);
+    expect(readFileSync(join(repo.root, '.gitignore'), 'utf8')).not.toContain('/scratch.bin');
+    const store = new ObjectStore(repo.cacheDir);
+    expect(store.listOids()).toHaveLength(3);
+    const dry = await repo.gc({ workspace: true, dryRun: true });
+    expect(dry.removed).toHaveLength(2);
+    expect(store.listOids()).toHaveLength(3);
+    const history = await repo.gc({ workspace: true, allCommits: true });
+    expect(history.removed).toHaveLength(1); // scratch only: v1 is in a commit
+    const ws = await repo.gc({ workspace: true });
+    expect(ws.removed).toHaveLength(1); // v1
+    expect(await repo.read('m.bin')).toEqual(Buffer.from('v2'));
+    await expect(repo.gc({})).rejects.toMatchObject({ code: 'CAIRN_USAGE' });
+  });
+
+  it('reads files inside tracked folders from the cache', async () => {
+    const repo = await newRepo();
+    writeTree(repo.root, { 'ds/x/y.txt': 'deep' });
+    await repo.add(['ds']);
+    rmSync(join(repo.root, 'ds'), { recursive: true });
+    expect((await repo.read('ds/x/y.txt')).toString()).toBe('deep');
+    await expect(repo.read('ds/nope')).rejects.toMatchObject({ code: 'CAIRN_NOT_TRACKED' });
+  });
+
+  it('hardlink cache.type links the workspace to read-only cache objects', async () => {
+    const repo = await newRepo();
+    await repo.setConfig('cache.type', 'hardlink');
+    writeTree(repo.root, { 'big.bin': 'payload' });
+    await repo.add(['big.bin']);
+    const info = lstatSync(join(repo.root, 'big.bin'));
+    expect(info.nlink).toBe(2);
+    expect(info.mode & 0o222).toBe(0);
+  });
+
+  it('refuses targets it must not track', async () => {
+    const repo = await newRepo();
+    writeTree(repo.root, { 'code.py': 'print(1)', 'd/f': 'x' });
+    git(repo.root, 'add', 'code.py');
+    await expect(repo.add(['code.py'])).rejects.toMatchObject({ code: 'CAIRN_TRACKED_BY_GIT' });
+    await expect(repo.add(['missing'])).rejects.toMatchObject({ code: 'CAIRN_NOT_FOUND' });
+    await expect(repo.add(['.dvc/config'])).rejects.toMatchObject({ code: 'CAIRN_BAD_TARGET' });
+    await repo.add(['d']);
+    await expect(repo.add(['d/f'])).rejects.toMatchObject({ code: 'CAIRN_OVERLAPPING_OUTPUT' });
+  });
+});

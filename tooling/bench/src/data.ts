@@ -1,0 +1,166 @@
+/**
+ * The data-versioning commands end to end, through the real `cairn` binary (node startup
+ * included), each next to the coreutils job it must keep up with, measured in the same run:
+ * - `cairn add` of 20,000 × 4 KiB files in 100 folders vs `find | xargs md5sum` (target ≤ 2×);
+ * - `cairn status` with nothing changed on 100,000 files (target < 1 s);
+ * - `cairn checkout` of 20,000 files with cache.type copy vs `cp -r` (≤ 1.5×), hardlink vs
+ *   `cp -al` (≤ 1.5×);
+ * - `cairn add` of a 1 GiB file vs `md5sum` throughput (≥ 0.85×).
+ * Every timed add starts from an empty cache and an empty state index, so nothing is skipped.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  type BenchArgs,
+  median,
+  printTable,
+  runCommand,
+  runner,
+  seconds,
+  type TimedBench,
+  withDataDir,
+} from './measure.js';
+
+const BIN = fileURLToPath(new URL('../../../apps/cli/dist/bin.js', import.meta.url));
+
+function cairn(cwd: string, ...args: string[]): void {
+  runCommand('sh', [
+    '-c',
+    'cd "$1" && shift && exec "$@"',
+    'sh',
+    cwd,
+    process.execPath,
+    BIN,
+    ...args,
+  ]);
+}
+
+function sh(script: string, ...args: string[]): void {
+  runCommand('sh', ['-c', script, 'sh', ...args]);
+}
+
+function makeRepo(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  runCommand('git', ['-C', dir, 'init', '-q']);
+  cairn(dir, 'init', '-q');
+}
+
+function makeSmallFiles(dir: string, count: number, size: number): void {
+  const payload = randomBytes(size);
+  for (let d = 0; d < 100; d++) mkdirSync(join(dir, `d${d}`), { recursive: true });
+  for (let i = 0; i < count; i++) {
+    payload.writeUInt32LE(i, 0);
+    writeFileSync(join(dir, `d${i % 100}`, `f${i}.bin`), payload);
+  }
+}
+
+/** Forget everything an earlier add left: cache, state index, pointer. */
+function resetRepo(repo: string, target: string): void {
+  rmSync(join(repo, '.dvc', 'cache'), { recursive: true, force: true });
+  rmSync(join(repo, '.dvc', 'tmp'), { recursive: true, force: true });
+  rmSync(join(repo, `${target}.dvc`), { force: true });
+}
+
+async function measure(args: BenchArgs): Promise<void> {
+  const files = Number(args.options.get('files') ?? 20_000);
+  const statusFiles = Number(args.options.get('status-files') ?? 100_000);
+  const bigMiB = Number(args.options.get('big-mib') ?? 1024);
+  console.log(
+    `bench data: ${files} x 4 KiB add/checkout, status on ${statusFiles} files, ${bigMiB} MiB add; ${args.runs} runs each; data in ${args.dir}`,
+  );
+  await withDataDir(args, 'data', async (dir) => {
+    const repo = join(dir, 'repo');
+    makeRepo(repo);
+    makeSmallFiles(join(repo, 'small'), files, 4096);
+    const md5sumSmall = 'cd "$1" && find small -type f -print0 | xargs -0 md5sum > /dev/null';
+    sh(md5sumSmall, repo);
+
+    const addSmall: number[] = [];
+    const md5Small: number[] = [];
+    for (let r = 0; r < args.runs; r++) {
+      md5Small.push(await seconds(() => sh(md5sumSmall, repo)));
+      resetRepo(repo, 'small');
+      addSmall.push(await seconds(() => cairn(repo, 'add', 'small')));
+    }
+
+    const checkoutCopy: number[] = [];
+    const cpR: number[] = [];
+    const checkoutLink: number[] = [];
+    const cpAl: number[] = [];
+    sh('cd "$1" && cp -r small small-copy && rm -rf small-copy', repo);
+    for (let r = 0; r < args.runs; r++) {
+      cairn(repo, 'config', 'cache.type', 'copy');
+      rmSync(join(repo, 'small'), { recursive: true, force: true });
+      checkoutCopy.push(await seconds(() => cairn(repo, 'checkout', 'small.dvc')));
+      cpR.push(await seconds(() => sh('cd "$1" && cp -r small small-copy', repo)));
+      rmSync(join(repo, 'small-copy'), { recursive: true, force: true });
+      cairn(repo, 'config', 'cache.type', 'hardlink');
+      rmSync(join(repo, 'small'), { recursive: true, force: true });
+      checkoutLink.push(await seconds(() => cairn(repo, 'checkout', 'small.dvc')));
+      cpAl.push(await seconds(() => sh('cd "$1" && cp -al small small-links', repo)));
+      rmSync(join(repo, 'small-links'), { recursive: true, force: true });
+    }
+    cairn(repo, 'config', 'cache.type', 'reflink,copy');
+
+    const statusRepo = join(dir, 'status-repo');
+    makeRepo(statusRepo);
+    makeSmallFiles(join(statusRepo, 'many'), statusFiles, 64);
+    cairn(statusRepo, 'add', 'many');
+    cairn(statusRepo, 'status');
+    const status: number[] = [];
+    for (let r = 0; r < args.runs; r++)
+      status.push(await seconds(() => cairn(statusRepo, 'status')));
+    rmSync(statusRepo, { recursive: true, force: true });
+
+    const big = join(repo, 'big.bin');
+    sh(`head -c ${bigMiB}M /dev/urandom > "$1"`, big);
+    sh('md5sum "$1" > /dev/null', big);
+    const addBig: number[] = [];
+    const md5Big: number[] = [];
+    for (let r = 0; r < args.runs; r++) {
+      md5Big.push(await seconds(() => sh('md5sum "$1" > /dev/null', big)));
+      resetRepo(repo, 'big.bin');
+      addBig.push(await seconds(() => cairn(repo, 'add', 'big.bin')));
+    }
+
+    console.log('');
+    printTable([
+      { label: `add ${files} x 4 KiB`, tool: 'find | xargs md5sum', times: md5Small },
+      { label: `add ${files} x 4 KiB`, tool: 'cairn add', times: addSmall },
+      { label: `checkout ${files} (copy)`, tool: 'cp -r', times: cpR },
+      { label: `checkout ${files} (copy)`, tool: 'cairn checkout', times: checkoutCopy },
+      { label: `checkout ${files} (hardlink)`, tool: 'cp -al', times: cpAl },
+      { label: `checkout ${files} (hardlink)`, tool: 'cairn checkout', times: checkoutLink },
+      { label: `status ${statusFiles} unchanged`, tool: 'cairn status', times: status },
+      { label: `add ${bigMiB} MiB`, tool: 'md5sum', times: md5Big },
+      { label: `add ${bigMiB} MiB`, tool: 'cairn add', times: addBig },
+    ]);
+    const ratio = (a: number[], b: number[]) => (median(a) / median(b)).toFixed(2);
+    console.log('');
+    console.log(
+      `ratio add ${files} files cairn/md5sum time: ${ratio(addSmall, md5Small)} (target <= 2.00)`,
+    );
+    console.log(
+      `ratio checkout copy cairn/cp -r time: ${ratio(checkoutCopy, cpR)} (target <= 1.50)`,
+    );
+    console.log(
+      `ratio checkout hardlink cairn/cp -al time: ${ratio(checkoutLink, cpAl)} (target <= 1.50)`,
+    );
+    console.log(
+      `status ${statusFiles} unchanged files: ${median(status).toFixed(3)} s (target < 1 s)`,
+    );
+    console.log(
+      `ratio add ${bigMiB} MiB cairn/md5sum throughput: ${ratio(md5Big, addBig)} (target >= 0.85)`,
+    );
+  });
+}
+
+export const dataBench: TimedBench = {
+  name: 'data',
+  summary: 'cairn add / status / checkout against md5sum, cp -r and cp -al',
+  run: measure,
+};
+
+export const run = runner(dataBench);
