@@ -35,10 +35,23 @@ export {
   initRepo,
 } from './init.js';
 export { DVC_DIR, findRepoRoot } from './paths.js';
+export type { AuditedOutput, AuditOptions, AuditResult } from './remote/audit.js';
+export { type CloudState, type CloudStatus, formatCloudStatus } from './remote/cloud-status.js';
+export { type CopyOptions, copyObjects } from './remote/copy-objects.js';
+export type { MirrorOptions } from './remote/mirror.js';
+export {
+  displayValue,
+  type RemoteAddOptions,
+  type RemoteListing,
+} from './remote/remote-config.js';
+export type { SyncFailure, SyncOptions, SyncResult } from './remote/sync.js';
+export type { ScopeOptions } from './remote/used-outputs.js';
 export {
   type DataOptions,
   DEFAULT_LINK_TYPES,
   type OpenOptions,
+  type PullResult,
   type RemoteInfo,
+  type RemoteSyncOptions,
   Repo,
 } from './repo.js';

@@ -6,7 +6,13 @@
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { DvcConfig, LinkType } from '@cairn/types';
-import { CONFIG_LEVELS, type ConfigLevel, type LoadedConfig, loadConfig } from './config/config.js';
+import {
+  CONFIG_LEVELS,
+  type ConfigLevel,
+  configFiles,
+  type LoadedConfig,
+  loadConfig,
+} from './config/config.js';
 import { parseConfigKey, readDocument, setConfigValue, unsetConfigValue } from './config/edit.js';
 import type { IniValue } from './config/ini.js';
 import { type AddResult, addTargets } from './data/add.js';
@@ -21,6 +27,11 @@ import { computeStatus, type StatusReport } from './data/status.js';
 import { selectEntries } from './data/targets.js';
 import { type InitOptions, initRepo } from './init.js';
 import { DVC_DIR, findRepoRoot } from './paths.js';
+import { type AuditOptions, type AuditResult, auditRemotes } from './remote/audit.js';
+import { type CloudStatus, cloudStatus } from './remote/cloud-status.js';
+import { type MirrorOptions, mirrorRemotes } from './remote/mirror.js';
+import * as remoteConfig from './remote/remote-config.js';
+import { fetchOutputs, pushOutputs, type SyncOptions, type SyncResult } from './remote/sync.js';
 
 export interface OpenOptions {
   env?: NodeJS.ProcessEnv;
@@ -39,6 +50,15 @@ export interface RemoteInfo {
   name: string;
   url: string;
   isDefault: boolean;
+}
+
+/** Options of push / fetch / pull / status -c: the remote, -j, and -a / -T / -A. */
+export type RemoteSyncOptions = DataOptions & Omit<SyncOptions, 'targets' | 'cwd'>;
+
+/** What `pull` did: the fetch, then the checkout of the same targets. */
+export interface PullResult {
+  fetch: SyncResult;
+  checkout: CheckoutResult;
 }
 
 export class Repo {
@@ -214,5 +234,108 @@ export class Repo {
     const chunks: Buffer[] = [];
     for await (const chunk of await this.open(path, options)) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks);
+  }
+
+  // Remotes: config management, transfers and checks (implemented in src/remote/).
+
+  /** Configured remotes of one level, or of all levels merged; urls are redacted. */
+  listRemotes(level?: ConfigLevel): remoteConfig.RemoteListing[] {
+    return remoteConfig.listRemotes(configFiles(this.dvcDir, this.env), level);
+  }
+
+  /** `core.remote` of one level, or of all levels merged. */
+  defaultRemote(level?: ConfigLevel): string | undefined {
+    return remoteConfig.getDefaultRemote(configFiles(this.dvcDir, this.env), level);
+  }
+
+  async addRemote(
+    name: string,
+    url: string,
+    options: remoteConfig.RemoteAddOptions & { level?: ConfigLevel } = {},
+  ): Promise<void> {
+    await this.editRemotes((files) =>
+      remoteConfig.addRemote(files, options.level ?? 'repo', name, url, options),
+    );
+  }
+
+  /** Sets a remote option, or removes it when `value` is undefined. Secrets need level `local`. */
+  async modifyRemote(
+    name: string,
+    option: string,
+    value: IniValue | undefined,
+    level: ConfigLevel = 'repo',
+  ): Promise<void> {
+    await this.editRemotes((files) => remoteConfig.modifyRemote(files, level, name, option, value));
+  }
+
+  /** Sets `core.remote`, or unsets it when `name` is undefined. */
+  async setDefaultRemote(name: string | undefined, level: ConfigLevel = 'repo'): Promise<void> {
+    await this.editRemotes((files) => remoteConfig.setDefaultRemote(files, level, name));
+  }
+
+  async removeRemote(name: string, level: ConfigLevel = 'repo'): Promise<void> {
+    await this.editRemotes((files) => remoteConfig.removeRemote(files, level, name));
+  }
+
+  async renameRemote(name: string, newName: string, level: ConfigLevel = 'repo'): Promise<void> {
+    await this.editRemotes((files) => remoteConfig.renameRemote(files, level, name, newName));
+  }
+
+  private async editRemotes(
+    edit: (files: Record<ConfigLevel, string>) => Promise<void>,
+  ): Promise<void> {
+    try {
+      await edit(configFiles(this.dvcDir, this.env));
+    } finally {
+      this.loaded = undefined;
+    }
+  }
+
+  /** Upload the objects of the chosen outputs that their remotes lack. */
+  async push(
+    targets: readonly string[] = [],
+    options: RemoteSyncOptions = {},
+  ): Promise<SyncResult> {
+    return DataContext.run(this, { ...options, write: 'push' }, (ctx) =>
+      pushOutputs(ctx, this, { ...options, targets }),
+    );
+  }
+
+  /** Download the objects of the chosen outputs that the cache lacks. */
+  async fetch(
+    targets: readonly string[] = [],
+    options: RemoteSyncOptions = {},
+  ): Promise<SyncResult> {
+    return DataContext.run(this, { ...options, write: 'fetch' }, (ctx) =>
+      fetchOutputs(ctx, this, { ...options, targets }),
+    );
+  }
+
+  /** `fetch`, then `checkout` of the same targets. */
+  async pull(
+    targets: readonly string[] = [],
+    options: RemoteSyncOptions & CheckoutOptions = {},
+  ): Promise<PullResult> {
+    const fetched = await this.fetch(targets, options);
+    const checkout = await this.checkout(targets, options);
+    return { fetch: fetched, checkout };
+  }
+
+  /** Compare the cache with the remotes (DVC's `status -c`). */
+  async cloudStatus(
+    targets: readonly string[] = [],
+    options: RemoteSyncOptions = {},
+  ): Promise<CloudStatus> {
+    return DataContext.run(this, options, (ctx) => cloudStatus(ctx, this, { ...options, targets }));
+  }
+
+  /** Copy what remote `to` lacks of the chosen revisions' objects from remote `from`. */
+  async mirror(options: DataOptions & MirrorOptions): Promise<SyncResult> {
+    return DataContext.run(this, options, (ctx) => mirrorRemotes(ctx, this, options));
+  }
+
+  /** Which remotes hold each tracked output completely. */
+  async audit(options: DataOptions & AuditOptions = {}): Promise<AuditResult> {
+    return DataContext.run(this, options, (ctx) => auditRemotes(ctx, this, options));
   }
 }

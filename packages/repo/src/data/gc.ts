@@ -30,7 +30,7 @@ export interface GcResult {
   dryRun: boolean;
 }
 
-async function revisions(root: string, options: GcOptions): Promise<string[]> {
+export async function revisions(root: string, options: GcOptions): Promise<string[]> {
   const revs = new Set<string>();
   if (options.allCommits) {
     for (const sha of await listAllCommits(root, { experiments: options.allExperiments }))
@@ -46,7 +46,7 @@ async function revisions(root: string, options: GcOptions): Promise<string[]> {
   return [...revs];
 }
 
-async function entriesAtRev(
+export async function entriesAtRev(
   root: string,
   rev: string,
   skipped: GcResult['skipped'],
