@@ -52,6 +52,55 @@ export const commands: CommandTree = {
     summary: 'Delete cache objects that nothing in the chosen scope references.',
     load: load(() => import('./commands/gc.js')),
   },
+  push: {
+    summary: 'Upload tracked files or directories to remote storage.',
+    load: load(() => import('./commands/push.js')),
+  },
+  fetch: {
+    summary: 'Download tracked files or directories from remote storage into the cache.',
+    load: load(() => import('./commands/fetch.js')),
+  },
+  pull: {
+    summary: 'Download tracked files or directories from remote storage and check them out.',
+    load: load(() => import('./commands/pull.js')),
+  },
+  remote: {
+    summary: 'Set up and manage data remotes.',
+    subcommands: {
+      add: {
+        summary: 'Add a new data remote.',
+        load: load(() => import('./commands/remote-add.js')),
+      },
+      modify: {
+        summary: 'Modify the configuration of a data remote.',
+        load: load(() => import('./commands/remote-modify.js')),
+      },
+      default: {
+        summary: 'Set/unset the default data remote.',
+        load: load(() => import('./commands/remote-default.js')),
+      },
+      list: {
+        summary: 'List all available data remotes.',
+        load: load(() => import('./commands/remote-list.js')),
+      },
+      remove: {
+        summary: 'Remove a data remote.',
+        load: load(() => import('./commands/remote-remove.js')),
+      },
+      rename: {
+        summary: 'Rename a data remote.',
+        load: load(() => import('./commands/remote-rename.js')),
+      },
+    },
+  },
+  mirror: {
+    summary: 'Copy every object the chosen revisions use from one remote to another.',
+    load: load(() => import('./commands/mirror.js')),
+  },
+  audit: {
+    summary: 'Show which remotes hold each tracked output; fail if one is on no remote.',
+    load: load(() => import('./commands/audit.js')),
+  },
   cache: {
     summary: 'Cache settings.',
     subcommands: {

@@ -1,5 +1,7 @@
 import { formatStatus, Repo } from '@cairn/repo';
+import { cloudStatusResult } from '../cloud-status-output.js';
 import { defineCommand } from '../command.js';
+import { REMOTE_OPTION, SCOPE_OPTIONS } from '../remote-output.js';
 
 export default defineCommand({
   name: 'status',
@@ -14,6 +16,13 @@ export default defineCommand({
       short: 'q',
       description: 'Print nothing; exit 1 when anything changed.',
     },
+    cloud: {
+      type: 'boolean',
+      short: 'c',
+      description: 'Compare the cache with a remote instead (new / deleted / missing objects).',
+    },
+    ...REMOTE_OPTION,
+    ...SCOPE_OPTIONS,
   },
   positionals: [
     {
@@ -22,10 +31,12 @@ export default defineCommand({
       variadic: true,
     },
   ],
-  exitCodes: { 1: 'with -q: something changed' },
-  examples: ['cairn status', 'cairn status -q || echo "data changed"'],
-  async run({ positionals, options, cwd, env, onProgress, signal }) {
+  exitCodes: { 1: 'with -q: something changed (or, with -c, cache and remote differ)' },
+  examples: ['cairn status', 'cairn status -q || echo "data changed"', 'cairn status -c -r backup'],
+  async run(context) {
+    const { positionals, options, cwd, env, onProgress, signal } = context;
     const repo = Repo.open(cwd, { env });
+    if (options.cloud || options.remote !== undefined) return cloudStatusResult(repo, context);
     const entries = await repo.trackedEntries();
     const report = await repo.status(positionals, { cwd, onProgress, signal });
     const changed = Object.keys(report).length > 0;

@@ -83,7 +83,7 @@ export async function auditRemotes(
         const has = held.get(name) ?? new Set<string>();
         if (!has.has(out.oid)) return false;
         if (!isDirOid(out.oid)) return true;
-        return entries !== undefined && entries.every((e) => has.has(e.md5));
+        return entries?.every((e) => has.has(e.md5)) === true;
       });
       return { path: out.path, stage: out.stage, oid: out.oid, push: out.push, remotes: holders };
     });
