@@ -1,0 +1,98 @@
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openRemote } from '@cairn/remote-adapters';
+import { describe, expect, it } from 'vitest';
+import { copyObjects } from '../src/index.js';
+import { git, newRepo, tempDir, writeTree } from './helpers.js';
+
+const objectPath = (root: string, oid: string) =>
+  join(root, 'files', 'md5', oid.slice(0, 2), oid.slice(2));
+
+describe('Repo remotes API', () => {
+  it('pushes and fetches every commit with allCommits, and reports cloud status', async () => {
+    const repo = await newRepo();
+    const store = tempDir();
+    await repo.addRemote('Store', store, { default: true });
+    expect(repo.listRemotes()).toEqual([{ name: 'store', url: store, isDefault: true }]);
+
+    writeTree(repo.root, { 'model.bin': 'v1' });
+    await repo.add(['model.bin']);
+    git(repo.root, 'add', '-A');
+    git(repo.root, 'commit', '-qm', 'v1');
+    writeTree(repo.root, { 'model.bin': 'v2' });
+    await repo.add(['model.bin']);
+    git(repo.root, 'commit', '-qam', 'v2');
+
+    expect((await repo.cloudStatus()).changes).toEqual({ 'model.bin': 'new' });
+    const head = await repo.push();
+    expect(head).toMatchObject({ transferred: 1, skipped: 0, failed: [], remotes: ['store'] });
+    const all = await repo.push([], { allCommits: true });
+    expect(all).toMatchObject({ transferred: 1, skipped: 1 });
+    expect((await repo.cloudStatus([], { allCommits: true })).changes).toEqual({});
+
+    rmSync(repo.cacheDir, { recursive: true });
+    const fetched = await repo.fetch([], { allCommits: true, jobs: 2 });
+    expect(fetched).toMatchObject({ transferred: 2, failed: [] });
+    expect((await repo.read('model.bin')).toString()).toBe('v2');
+  });
+
+  it('refuses secrets in .dvc/config but keeps them in config.local', async () => {
+    const repo = await newRepo();
+    await repo.addRemote('s', 's3://bucket/path');
+    await expect(repo.modifyRemote('s', 'account_key', 'k3y')).rejects.toMatchObject({
+      code: 'CAIRN_CONFIG_SECRET',
+    });
+    await repo.modifyRemote('s', 'account_key', 'k3y', 'local');
+    expect(readFileSync(join(repo.dvcDir, 'config.local'), 'utf8')).toContain('account_key = k3y');
+    expect(readFileSync(join(repo.dvcDir, 'config'), 'utf8')).not.toContain('k3y');
+    writeTree(repo.root, { 'x.txt': 'x' });
+    await repo.add(['x.txt']);
+    await expect(repo.push()).rejects.toMatchObject({ code: 'CAIRN_NO_REMOTE' });
+  });
+});
+
+describe('copyObjects', () => {
+  it('streams what the destination lacks, verifies md5, holds back a .dir whose files failed', async () => {
+    const a = tempDir();
+    const b = tempDir();
+    const good = 'acbd18db4cc2f85cedef654fccc4a4d8'; // md5("foo")
+    const bad = '37b51d194a7513e45b56f6524f2d51f2'; // md5("bar"), stored with other bytes
+    const listing = JSON.stringify([{ md5: bad, relpath: 'bar' }]);
+    const { createHash } = await import('node:crypto');
+    const dir = `${createHash('md5').update(listing).digest('hex')}.dir`;
+    writeTree(a, {
+      [`files/md5/${good.slice(0, 2)}/${good.slice(2)}`]: 'foo',
+      [`files/md5/${bad.slice(0, 2)}/${bad.slice(2)}`]: 'not bar',
+      [`files/md5/${dir.slice(0, 2)}/${dir.slice(2)}`]: listing,
+    });
+    const from = await openRemote(a, { name: 'a' });
+    const to = await openRemote(b, { name: 'b' });
+    try {
+      const missing = 'ffffffffffffffffffffffffffffffff';
+      const summary = await copyObjects({
+        from,
+        to,
+        oids: [good, bad, dir, missing],
+        requires: new Map([[dir, [bad]]]),
+      });
+      expect(summary).toMatchObject({ transferred: 1, skipped: 0, bytes: 3 });
+      expect(Object.fromEntries(summary.failed.map((f) => [f.oid, f.code]))).toEqual({
+        [bad]: 'CAIRN_REMOTE_CORRUPT',
+        [dir]: 'CAIRN_REMOTE_INCOMPLETE_DIR',
+        [missing]: 'CAIRN_REMOTE_NOT_FOUND',
+      });
+      expect(readFileSync(objectPath(b, good), 'utf8')).toBe('foo');
+      expect(existsSync(objectPath(b, bad))).toBe(false);
+      expect(existsSync(objectPath(b, dir))).toBe(false);
+
+      // Repaired at the source: the file and then its listing go across; foo is skipped.
+      chmodSync(objectPath(a, bad), 0o644);
+      writeFileSync(objectPath(a, bad), 'bar');
+      const again = await copyObjects({ from, to, oids: [good, bad, dir] });
+      expect(again).toMatchObject({ transferred: 2, skipped: 1, failed: [] });
+    } finally {
+      await from.dispose();
+      await to.dispose();
+    }
+  });
+});
