@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The main job on embedded defaults, end to end with the real `cairn` binary in a fresh temp git
 // repository: init, doctor, then versioning a small generated dataset (add, commit to git, delete,
-// status, checkout, status -q as a CI guard), and metrics from a predictions file (eval). Each step prints the command and its output; any failure stops the
+// status, checkout, status -q as a CI guard, push to a local-folder remote, wipe, pull), and metrics from a predictions file (eval). Each step prints the command and its output; any failure stops the
 // run with a non-zero exit code. Set CAIRN_QUICKSTART_KEEP=1 to keep the folder afterwards.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -51,7 +51,8 @@ try {
   for (let i = 0; i < 200; i++) {
     const label = next() < 0.4 ? 1 : 0;
     rows.push(`${label},${Math.min(1, Math.max(0, 0.35 * label + 0.65 * next())).toFixed(4)}`);
-    if (i < 20) writeFileSync(join(work, 'data', 'images', `img${i}.txt`), `image ${i} label ${label}\n`);
+    if (i < 20)
+      writeFileSync(join(work, 'data', 'images', `img${i}.txt`), `image ${i} label ${label}\n`);
   }
   writeFileSync(join(work, 'data', 'predictions.csv'), `${rows.join('\n')}\n`);
   cairn('add', 'data');
@@ -61,6 +62,19 @@ try {
   cairn('status');
   cairn('checkout');
   cairn('status', '-q');
+  // A remote in a local folder: push, lose the cache and the data, pull them back.
+  const remote = mkdtempSync(join(tmpdir(), 'cairn-quickstart-remote-'));
+  try {
+    cairn('remote', 'add', '-d', 'storage', remote);
+    cairn('push');
+    cairn('status', '-c');
+    rmSync(join(work, '.dvc', 'cache'), { recursive: true });
+    rmSync(join(work, 'data'), { recursive: true });
+    cairn('pull');
+    cairn('status', '-q');
+  } finally {
+    rmSync(remote, { recursive: true, force: true });
+  }
   cairn('eval', 'data/predictions.csv', '--out', 'metrics.json');
   run('git', ['log', '--oneline', '--stat']);
   console.log('\nQuickstart finished: OK');
