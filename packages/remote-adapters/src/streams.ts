@@ -3,6 +3,7 @@ import { isCairnError, type RemoteBody } from '@cairn/types';
 import type { DriverKit } from './driver-kit.js';
 import { abortedError, RemoteErrorCode, remoteError } from './errors.js';
 import { backoffDelay, type RetryPolicy, sleep } from './retry.js';
+import { StallError, Watchdog } from './stall.js';
 
 /** True when a failed upload of `body` can be started again from its first byte. */
 export function isReplayable(body: RemoteBody): boolean {
@@ -117,6 +118,11 @@ export interface ResilientReadOptions {
   canResume: boolean;
   /** How often and how patiently to resume (default: the kit's policy). */
   resumePolicy?: RetryPolicy;
+  /**
+   * Treat a body that delivers no byte for this long as broken (and resume it), for HTTP stacks
+   * that miss a connection closed mid-body. Only counts while the consumer waits for data.
+   */
+  stallTimeoutMs?: number | undefined;
 }
 
 /**
@@ -146,8 +152,18 @@ export async function resilientRead(
       for (;;) {
         const startedAt = offset;
         let failure: unknown;
+        const stream = current.stream;
+        const stallMs = options.stallTimeoutMs;
+        const watchdog =
+          stallMs === undefined
+            ? undefined
+            : new Watchdog(stallMs, () =>
+                stream.destroy(new StallError(`reading ${key}`, stallMs)),
+              );
         try {
-          for await (const raw of current.stream) {
+          watchdog?.touch();
+          for await (const raw of stream) {
+            watchdog?.stop();
             const chunk = toBytes(raw);
             offset += chunk.length;
             if (size !== undefined && offset > size) {
@@ -159,13 +175,17 @@ export async function resilientRead(
               );
             }
             yield chunk;
+            watchdog?.touch();
           }
+          watchdog?.stop();
           if (size === undefined || offset === size) return;
           failure = new Error(`body ended after ${offset} of ${size} bytes`);
         } catch (error) {
           if (signal?.aborted) throw abortedError(kit.remote, 'read', key);
           if (isCairnError(error)) throw error;
           failure = error;
+        } finally {
+          watchdog?.stop();
         }
         current.stream.destroy();
         stalled = offset > startedAt ? 1 : stalled + 1;

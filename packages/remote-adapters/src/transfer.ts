@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { pipeline, type Readable, Transform } from 'node:stream';
+import { fsyncDir } from '@cairn/core-io';
 import {
   type CairnErrorCode,
   isCairnError,
@@ -10,7 +11,6 @@ import {
   type RemoteBody,
   type RemoteDriver,
 } from '@cairn/types';
-import { fsyncDir } from '@cairn/core-io';
 import { writeStreamAtomic } from './atomic-file.js';
 import { RemoteErrorCode, remoteError } from './errors.js';
 import { findOnRemote } from './existence.js';
