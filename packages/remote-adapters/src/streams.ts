@@ -138,7 +138,14 @@ export async function resilientRead(
   options: ResilientReadOptions,
 ): Promise<Readable> {
   const { signal } = options;
-  const first = await kit.run('read', key, () => open(0, undefined), { signal });
+  // A body can fail before anyone reads it (a connection cut while the consumer is still
+  // opening its file): the error must wait in the stream for the loop below, not crash.
+  const opened = async (offset: number, version: string | undefined) => {
+    const result = await open(offset, version);
+    result.stream.on('error', () => {});
+    return result;
+  };
+  const first = await kit.run('read', key, () => opened(0, undefined), { signal });
   const { size, version } = first;
   const policy = options.resumePolicy ?? kit.policy;
   const maxResumes = options.canResume ? policy.attempts * 4 : 0;
@@ -216,7 +223,7 @@ export async function resilientRead(
           throw abortedError(kit.remote, 'read', key);
         });
         const at = offset;
-        current = await kit.run('read', key, () => open(at, version), { signal });
+        current = await kit.run('read', key, () => opened(at, version), { signal });
       }
     } finally {
       current.stream.destroy();
@@ -225,7 +232,12 @@ export async function resilientRead(
 
   const out = Readable.from(body(), { objectMode: false, highWaterMark: 1 << 20 });
   if (signal) {
-    const abort = () => out.destroy(abortedError(kit.remote, 'read', key));
+    const abort = () => {
+      // The consumer may not be attached yet (the abort came between `read` and the first
+      // read): the error must then wait in the stream for it, not crash the process.
+      out.on('error', () => {});
+      out.destroy(abortedError(kit.remote, 'read', key));
+    };
     signal.addEventListener('abort', abort, { once: true });
     out.once('close', () => signal.removeEventListener('abort', abort));
   }

@@ -165,8 +165,9 @@ export async function fetchObjects(options: TransferOptions): Promise<TransferSu
     }
     const md5 = expectedMd5(oid);
     let corrupt: string | undefined;
+    let body: Readable | undefined;
     try {
-      const body = await remote.read(oidToKey(oid), signal ? { signal } : {});
+      body = await remote.read(oidToKey(oid), signal ? { signal } : {});
       folders.add(dirname(path));
       const { bytes } = await writeStreamAtomic(path, body, {
         mode: CACHE_OBJECT_MODE,
@@ -182,6 +183,8 @@ export async function fetchObjects(options: TransferOptions): Promise<TransferSu
       });
       run.done(oid, bytes);
     } catch (error) {
+      // A body that failed before it was read to its end still holds a connection.
+      body?.destroy();
       if (corrupt !== undefined) {
         run.fail(
           oid,
@@ -260,7 +263,8 @@ class TransferRun {
   }
 
   fail(oid: string, code: CairnErrorCode, reason: string): void {
-    this.#record({ oid, code, reason });
+    // One line: backend messages (an SDK's parse error, a server's HTML page) can span several.
+    this.#record({ oid, code, reason: reason.replace(/\s*[\r\n]+\s*/g, ' ').trim() });
     this.#progress();
   }
 
