@@ -82,7 +82,7 @@ export function useBackend(options: {
     return {
       name: `${options.kind.toLowerCase()} (${options.emulatorLabel})`,
       real: false,
-      open: (root) => emulated.open(root),
+      open: (root) => emulated.openDirect(root),
       secrets: options.secrets ?? [],
       emulated,
     };

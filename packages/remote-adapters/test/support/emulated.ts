@@ -10,12 +10,14 @@ export const TEST_STALL_TIMEOUT_MS = 2_000;
 
 export interface EmulatedBackend {
   readonly emulator: Emulator;
-  /** A driver on a fresh folder `root` of the emulator's bucket (or server). */
+  /** A driver on a fresh folder `root` of the emulator's bucket (or server), through the fault proxy. */
   open(
     root: string,
     extra?: Record<string, unknown>,
     retry?: Partial<RetryPolicy>,
   ): Promise<RemoteDriver>;
+  /** The same without the fault proxy: for the tests that inject no faults (one hop less). */
+  openDirect(root: string): Promise<RemoteDriver>;
 }
 
 /** Starts an emulator before the file's tests and stops it after them. */
@@ -38,6 +40,15 @@ export function useEmulator(start: () => Promise<Emulator>): EmulatedBackend {
         name: 'storage',
         config: { ...running.config, ...extra },
         retry: { ...TEST_RETRY, ...retry },
+        stallTimeoutMs: TEST_STALL_TIMEOUT_MS,
+      });
+    },
+    openDirect(root) {
+      const { direct } = this.emulator;
+      return openRemote(`${direct.url}/${root}`, {
+        name: 'storage',
+        config: direct.config,
+        retry: TEST_RETRY,
         stallTimeoutMs: TEST_STALL_TIMEOUT_MS,
       });
     },
