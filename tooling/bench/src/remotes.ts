@@ -1,7 +1,7 @@
 /**
  * `@cairn/remote-adapters` push and fetch, measured against `cp -r` of the same cache objects in
  * the same run: 20,000 × 4 KiB objects and one 1 GiB object, to a local-folder remote and to the
- * S3 emulator (s3rver behind the fault proxy with no faults, in a child process). Every timed
+ * S3 emulator (s3rver in a child process, reached directly, not through its fault proxy). Every timed
  * push goes to a fresh remote folder and every fetch into an empty cache, so nothing is skipped;
  * fetches verify each object's md5 as they always do.
  *
@@ -126,7 +126,8 @@ async function measure(args: BenchArgs): Promise<void> {
         { name: 'local', open: (root) => openRemote(join(dir, 'remote', root)) },
         {
           name: 's3rver',
-          open: (root) => openRemote(`${s3.url}/${root}`, { name: 'bench', config: s3.config }),
+          open: (root) =>
+            openRemote(`${s3.direct.url}/${root}`, { name: 'bench', config: s3.direct.config }),
         },
       ];
       const cpSmall: number[] = [];
@@ -207,9 +208,7 @@ async function measure(args: BenchArgs): Promise<void> {
       for (const [name, t] of timings) {
         const ratio = (times: number[], reference: number[]) =>
           (median(times) / median(reference)).toFixed(2);
-        console.log(
-          `ratio push ${files} files ${name}/cp -r time: ${ratio(t.pushSmall, cpSmall)}`,
-        );
+        console.log(`ratio push ${files} files ${name}/cp -r time: ${ratio(t.pushSmall, cpSmall)}`);
         console.log(
           `ratio fetch ${files} files ${name}/cp -r time: ${ratio(t.fetchSmall, cpSmall)}`,
         );
