@@ -15,9 +15,11 @@ const kit = new DriverKit(remote, { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 }
 
 describe('stall watchdogs', () => {
   it('gives up a call that never settles with a transient StallError, found through causes', async () => {
-    const error = await withDeadline(() => new Promise(() => {}), 20, 'write k').catch((e) => e);
+    const error: unknown = await withDeadline(() => new Promise(() => {}), 20, 'write k').catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(StallError);
-    expect(error.message).toBe('write k made no progress for 20 ms (timed out)');
+    expect((error as StallError).message).toBe('write k made no progress for 20 ms (timed out)');
     expect(isTransientNetworkError(error)).toBe(true);
     const wrapped = remoteError(remote, RemoteErrorCode.io, 'cannot write k', { cause: error });
     expect(isStall(wrapped)).toBe(true);

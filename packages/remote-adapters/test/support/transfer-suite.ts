@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Emulator } from '@cairn/emulators';
 import type { ProgressEvent, RemoteDriver } from '@cairn/types';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RetryPolicy } from '../../src/index.js';
 import {
   fetchObjects,
@@ -86,6 +86,12 @@ export function describeTransfers(target: TransferTarget): void {
 
     beforeAll(async () => {
       base = await mkdtemp(join(tmpdir(), 'cairn-transfer-'));
+      // The source cache is built once per run (global setup) when the sizes are the default.
+      const shared = inject('transferSource');
+      if (shared && shared.smallCount === smallCount && shared.largeBytes === largeBytes) {
+        ({ dir: source, small, dirOid: dir, large } = shared);
+        return;
+      }
       source = join(base, 'source');
       small = await addSmallObjects(source, smallCount, target.name);
       dir = await addDirObject(
