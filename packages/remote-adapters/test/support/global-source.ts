@@ -1,6 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scratchDir } from '@cairn/emulators';
 import type { TestProject } from 'vitest/node';
 import { addDirObject, addLargeObject, addSmallObjects } from './cache.js';
 
@@ -31,7 +31,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   // `vitest run src/…` (unit tests only) needs no source cache.
   const filters = process.argv.slice(2).filter((arg) => !arg.startsWith('-') && arg !== 'run');
   if (filters.length > 0 && filters.every((filter) => filter.startsWith('src'))) return;
-  const base = await mkdtemp(join(tmpdir(), 'cairn-transfer-source-'));
+  const base = await mkdtemp(join(scratchDir(), 'cairn-transfer-source-'));
   const dir = join(base, 'cache');
   const small = await addSmallObjects(dir, SOURCE_SMALL_OBJECTS, 'shared');
   const dirOid = await addDirObject(

@@ -1,7 +1,6 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Emulator } from '@cairn/emulators';
+import { type Emulator, scratchDir } from '@cairn/emulators';
 import type { ProgressEvent, RemoteDriver } from '@cairn/types';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RetryPolicy } from '../../src/index.js';
@@ -85,7 +84,7 @@ export function describeTransfers(target: TransferTarget): void {
     const emptyCache = () => mkdtemp(join(base, 'cache-'));
 
     beforeAll(async () => {
-      base = await mkdtemp(join(tmpdir(), 'cairn-transfer-'));
+      base = await mkdtemp(join(scratchDir(), 'cairn-transfer-'));
       // The source cache is built once per run (global setup) when the sizes are the default.
       const shared = inject('transferSource');
       if (shared && shared.smallCount === smallCount && shared.largeBytes === largeBytes) {
