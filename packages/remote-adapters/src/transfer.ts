@@ -365,20 +365,26 @@ async function isFile(path: string): Promise<boolean> {
 }
 
 /**
- * Passes the bytes through and checks their md5 at the end: on a mismatch the stream errors
- * instead of ending, so whatever consumes it (an upload) fails and stores nothing.
+ * Passes the bytes through and checks their md5 at the end. The last chunk is held back until the
+ * check passes: on a mismatch the stream errors before the body is complete, so a single-request
+ * upload with a known length (HTTP PUT, S3 PUT) never hands the server a whole corrupt object.
  */
 function verifying(source: Readable, md5: string, onMismatch: () => void): Readable {
   const hash = createHash('md5');
+  let held: Buffer | undefined;
   const check = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       hash.update(chunk);
-      callback(null, chunk);
+      const previous = held;
+      held = chunk;
+      callback(null, previous);
     },
     flush(callback) {
       const actual = hash.digest('hex');
-      if (actual === md5) callback();
-      else {
+      if (actual === md5) {
+        if (held !== undefined) this.push(held);
+        callback();
+      } else {
         onMismatch();
         callback(new Error(`cache object hashes to ${actual}, not ${md5}`));
       }
