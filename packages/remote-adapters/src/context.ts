@@ -24,6 +24,12 @@ export interface OpenRemoteOptions {
   retry?: Partial<RetryPolicy>;
   /** Environment to read credentials and Cairn switches from; defaults to `process.env`. */
   env?: Env;
+  /**
+   * How long a request may go without a byte moving before it is treated as a dropped
+   * connection and retried or resumed (default 60 000 ms). A backstop for HTTP stacks that miss
+   * a connection closed mid-response (the GCS client's); the SDKs' own socket timeouts still apply.
+   */
+  stallTimeoutMs?: number;
 }
 
 /** What a driver factory gets after `openRemote` has resolved the common parts. */
@@ -35,6 +41,7 @@ export interface DriverContext {
   cwd: string;
   policy: RetryPolicy;
   env: Env;
+  stallTimeoutMs: number;
 }
 
 /**

@@ -78,7 +78,11 @@ export function bindSignal(
   onAbort: () => Error,
 ): Readable {
   if (!signal) return stream;
-  const abort = () => stream.destroy(onAbort());
+  const abort = () => {
+    // No crash when nobody listens yet: the error stays in the stream for its consumer.
+    stream.on('error', () => {});
+    stream.destroy(onAbort());
+  };
   if (signal.aborted) abort();
   else {
     signal.addEventListener('abort', abort, { once: true });

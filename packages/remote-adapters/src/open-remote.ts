@@ -2,6 +2,7 @@ import type { RemoteDriver } from '@cairn/types';
 import type { DriverContext, OpenRemoteOptions } from './context.js';
 import { remoteSchemeOf } from './options.js';
 import { resolveRetryPolicy } from './retry.js';
+import { DEFAULT_STALL_TIMEOUT_MS } from './stall.js';
 
 /**
  * Opens the driver for a remote URL, picked by its scheme: a local path or `file://`, `s3://`,
@@ -17,6 +18,10 @@ export async function openRemote(
 ): Promise<RemoteDriver> {
   const name = options.name ?? 'remote';
   const scheme = remoteSchemeOf(name, url);
+  const stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
+  if (!(stallTimeoutMs > 0)) {
+    throw new RangeError(`stallTimeoutMs must be a positive number, got ${stallTimeoutMs}`);
+  }
   const context: DriverContext = {
     name,
     url,
@@ -24,6 +29,7 @@ export async function openRemote(
     cwd: options.cwd ?? process.cwd(),
     policy: resolveRetryPolicy(options.retry),
     env: options.env ?? process.env,
+    stallTimeoutMs,
   };
   switch (scheme) {
     case 'local':

@@ -3,6 +3,7 @@ import { isCairnError, type RemoteBody } from '@cairn/types';
 import type { DriverKit } from './driver-kit.js';
 import { abortedError, RemoteErrorCode, remoteError } from './errors.js';
 import { backoffDelay, type RetryPolicy, sleep } from './retry.js';
+import { StallError, Watchdog } from './stall.js';
 
 /** True when a failed upload of `body` can be started again from its first byte. */
 export function isReplayable(body: RemoteBody): boolean {
@@ -117,6 +118,11 @@ export interface ResilientReadOptions {
   canResume: boolean;
   /** How often and how patiently to resume (default: the kit's policy). */
   resumePolicy?: RetryPolicy;
+  /**
+   * Treat a body that delivers no byte for this long as broken (and resume it), for HTTP stacks
+   * that miss a connection closed mid-body. Only counts while the consumer waits for data.
+   */
+  stallTimeoutMs?: number | undefined;
 }
 
 /**
@@ -132,7 +138,14 @@ export async function resilientRead(
   options: ResilientReadOptions,
 ): Promise<Readable> {
   const { signal } = options;
-  const first = await kit.run('read', key, () => open(0, undefined), { signal });
+  // A body can fail before anyone reads it (a connection cut while the consumer is still
+  // opening its file): the error must wait in the stream for the loop below, not crash.
+  const opened = async (offset: number, version: string | undefined) => {
+    const result = await open(offset, version);
+    result.stream.on('error', () => {});
+    return result;
+  };
+  const first = await kit.run('read', key, () => opened(0, undefined), { signal });
   const { size, version } = first;
   const policy = options.resumePolicy ?? kit.policy;
   const maxResumes = options.canResume ? policy.attempts * 4 : 0;
@@ -146,8 +159,18 @@ export async function resilientRead(
       for (;;) {
         const startedAt = offset;
         let failure: unknown;
+        const stream = current.stream;
+        const stallMs = options.stallTimeoutMs;
+        const watchdog =
+          stallMs === undefined
+            ? undefined
+            : new Watchdog(stallMs, () =>
+                stream.destroy(new StallError(`reading ${key}`, stallMs)),
+              );
         try {
-          for await (const raw of current.stream) {
+          watchdog?.touch();
+          for await (const raw of stream) {
+            watchdog?.stop();
             const chunk = toBytes(raw);
             offset += chunk.length;
             if (size !== undefined && offset > size) {
@@ -159,13 +182,17 @@ export async function resilientRead(
               );
             }
             yield chunk;
+            watchdog?.touch();
           }
+          watchdog?.stop();
           if (size === undefined || offset === size) return;
           failure = new Error(`body ended after ${offset} of ${size} bytes`);
         } catch (error) {
           if (signal?.aborted) throw abortedError(kit.remote, 'read', key);
           if (isCairnError(error)) throw error;
           failure = error;
+        } finally {
+          watchdog?.stop();
         }
         current.stream.destroy();
         stalled = offset > startedAt ? 1 : stalled + 1;
@@ -196,7 +223,7 @@ export async function resilientRead(
           throw abortedError(kit.remote, 'read', key);
         });
         const at = offset;
-        current = await kit.run('read', key, () => open(at, version), { signal });
+        current = await kit.run('read', key, () => opened(at, version), { signal });
       }
     } finally {
       current.stream.destroy();
@@ -205,7 +232,12 @@ export async function resilientRead(
 
   const out = Readable.from(body(), { objectMode: false, highWaterMark: 1 << 20 });
   if (signal) {
-    const abort = () => out.destroy(abortedError(kit.remote, 'read', key));
+    const abort = () => {
+      // The consumer may not be attached yet (the abort came between `read` and the first
+      // read): the error must then wait in the stream for it, not crash the process.
+      out.on('error', () => {});
+      out.destroy(abortedError(kit.remote, 'read', key));
+    };
     signal.addEventListener('abort', abort, { once: true });
     out.once('close', () => signal.removeEventListener('abort', abort));
   }

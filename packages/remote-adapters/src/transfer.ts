@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { pipeline, type Readable, Transform } from 'node:stream';
+import { fsyncDir } from '@cairn/core-io';
 import {
   type CairnErrorCode,
   isCairnError,
@@ -10,7 +11,6 @@ import {
   type RemoteBody,
   type RemoteDriver,
 } from '@cairn/types';
-import { fsyncDir } from '@cairn/core-io';
 import { writeStreamAtomic } from './atomic-file.js';
 import { RemoteErrorCode, remoteError } from './errors.js';
 import { findOnRemote } from './existence.js';
@@ -165,8 +165,9 @@ export async function fetchObjects(options: TransferOptions): Promise<TransferSu
     }
     const md5 = expectedMd5(oid);
     let corrupt: string | undefined;
+    let body: Readable | undefined;
     try {
-      const body = await remote.read(oidToKey(oid), signal ? { signal } : {});
+      body = await remote.read(oidToKey(oid), signal ? { signal } : {});
       folders.add(dirname(path));
       const { bytes } = await writeStreamAtomic(path, body, {
         mode: CACHE_OBJECT_MODE,
@@ -182,6 +183,8 @@ export async function fetchObjects(options: TransferOptions): Promise<TransferSu
       });
       run.done(oid, bytes);
     } catch (error) {
+      // A body that failed before it was read to its end still holds a connection.
+      body?.destroy();
       if (corrupt !== undefined) {
         run.fail(
           oid,
@@ -260,7 +263,8 @@ class TransferRun {
   }
 
   fail(oid: string, code: CairnErrorCode, reason: string): void {
-    this.#record({ oid, code, reason });
+    // One line: backend messages (an SDK's parse error, a server's HTML page) can span several.
+    this.#record({ oid, code, reason: reason.replace(/\s*[\r\n]+\s*/g, ' ').trim() });
     this.#progress();
   }
 
@@ -361,20 +365,26 @@ async function isFile(path: string): Promise<boolean> {
 }
 
 /**
- * Passes the bytes through and checks their md5 at the end: on a mismatch the stream errors
- * instead of ending, so whatever consumes it (an upload) fails and stores nothing.
+ * Passes the bytes through and checks their md5 at the end. The last chunk is held back until the
+ * check passes: on a mismatch the stream errors before the body is complete, so a single-request
+ * upload with a known length (HTTP PUT, S3 PUT) never hands the server a whole corrupt object.
  */
 function verifying(source: Readable, md5: string, onMismatch: () => void): Readable {
   const hash = createHash('md5');
+  let held: Buffer | undefined;
   const check = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       hash.update(chunk);
-      callback(null, chunk);
+      const previous = held;
+      held = chunk;
+      callback(null, previous);
     },
     flush(callback) {
       const actual = hash.digest('hex');
-      if (actual === md5) callback();
-      else {
+      if (actual === md5) {
+        if (held !== undefined) this.push(held);
+        callback();
+      } else {
         onMismatch();
         callback(new Error(`cache object hashes to ${actual}, not ${md5}`));
       }

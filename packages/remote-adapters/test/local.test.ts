@@ -1,6 +1,6 @@
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scratchDir } from '@cairn/emulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRemote } from '../src/index.js';
 import { describeRemoteConformance } from '../src/testing/index.js';
@@ -8,7 +8,7 @@ import { describeTransfers } from './support/transfer-suite.js';
 
 let base: string;
 beforeAll(async () => {
-  base = await mkdtemp(join(tmpdir(), 'cairn-local-remote-'));
+  base = await mkdtemp(join(scratchDir(), 'cairn-local-remote-'));
 });
 afterAll(async () => {
   await rm(base, { recursive: true, force: true });

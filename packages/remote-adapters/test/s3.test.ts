@@ -1,18 +1,28 @@
 import { startS3 } from '@cairn/emulators';
 import { describeRemoteConformance } from '../src/testing/index.js';
-import { useEmulator } from './support/emulated.js';
+import { useBackend } from './support/backends.js';
 import { describeTransfers } from './support/transfer-suite.js';
 
-const backend = useEmulator(() => startS3());
-
-describeRemoteConformance({
-  name: 's3 (s3rver)',
-  open: (root) => backend.open(root),
+// s3rver by default; a real bucket with CAIRN_TEST_S3_URL (see the README).
+const backend = useBackend({
+  kind: 'S3',
+  emulatorLabel: 's3rver',
+  start: () => startS3(),
   secrets: ['S3RVER'],
 });
 
-describeTransfers({
-  name: 's3 (s3rver)',
+describeRemoteConformance({
+  name: backend.name,
   open: (root) => backend.open(root),
-  emulator: () => backend.emulator,
+  secrets: backend.secrets,
+});
+
+describeTransfers({
+  name: backend.name,
+  open: (root) => backend.open(root),
+  real: backend.real,
+  faults: {
+    emulator: () => backend.emulated.emulator,
+    open: (root, retry) => backend.emulated.open(root, {}, retry),
+  },
 });

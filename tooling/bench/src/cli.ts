@@ -28,6 +28,11 @@ export const BENCHES: Readonly<Record<string, Bench>> = {
       'cairn add / status / checkout (the CLI) vs find | xargs md5sum, cp -r, cp -al and md5sum',
     load: () => import('./data.js'),
   },
+  remotes: {
+    description:
+      '@cairn/remote-adapters: push/fetch of 20,000 x 4 KiB objects and 1 GiB to a local folder and s3rver vs cp -r',
+    load: () => import('./remotes.js'),
+  },
   metrics: {
     description:
       '@cairn/eval-metrics: threshold sweep and ROC AUC on 10^7 scores against one Float64Array sort',

@@ -11,6 +11,11 @@ export interface Emulator {
   url: string;
   /** The DVC remote options (keys as DVC spells them) that reach this emulator. */
   config: Record<string, string>;
+  /**
+   * The same backend without the fault proxy in the way (`endpoint` of the backend itself), for
+   * tests that inject no faults: one hop less in the emulator's process for every request.
+   */
+  direct: { endpoint: string; url: string; config: Record<string, string> };
   /** Changes which share of requests fail, from now on. */
   setFaults(faults: FaultOptions): Promise<void>;
   /** Requests and injected faults since the last call. */
@@ -92,9 +97,11 @@ export async function startEmulator(
 ): Promise<Emulator> {
   const host = await startHost(start);
   const endpoint = `http://127.0.0.1:${host.proxyPort}`;
+  const backend = `http://127.0.0.1:${host.backendPort}`;
   return {
     endpoint,
     ...describe(endpoint, host.backendPort),
+    direct: { endpoint: backend, ...describe(backend, host.backendPort) },
     async setFaults(faults) {
       await host.call({ type: 'faults', faults });
     },

@@ -8,13 +8,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { connect, createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { AZURITE_ACCOUNT, AZURITE_KEY } from './constants.js';
 import { type FaultOptions, type FaultProxy, startFaultProxy } from './faults.js';
 import { startGcsServer } from './gcs-server.js';
 import { startHttpRemoteServer } from './http-server.js';
 import type { HostReady, HostRequest, HostResponse, HostStart } from './protocol.js';
+import { scratchDir } from './scratch.js';
 
 async function freePort(): Promise<number> {
   const server: Server = createServer();
@@ -137,7 +137,7 @@ function closeServer(server: Server | import('node:http').Server): Promise<void>
 
 async function main(): Promise<void> {
   const start = JSON.parse(process.argv[2] ?? '{}') as HostStart;
-  const dir = await mkdtemp(join(tmpdir(), `cairn-emulator-${start.kind}-`));
+  const dir = await mkdtemp(join(scratchDir(), `cairn-emulator-${start.kind}-`));
   let backend: Backend | undefined;
   let proxy: FaultProxy | undefined;
   const shutdown = async () => {

@@ -6,6 +6,7 @@ import { type Emulator, type EmulatorOptions, startEmulator } from './emulator.j
 export { Crc32c } from './crc32c.js';
 export type { Emulator, EmulatorOptions } from './emulator.js';
 export type { FaultOptions, FaultStats } from './faults.js';
+export { scratchDir } from './scratch.js';
 
 /** The bucket (or container) every emulator starts with. */
 export const TEST_BUCKET = 'cairn';

@@ -22,8 +22,15 @@ import type { Failure } from '../errors.js';
 import { joinKey, keyUnder, trimSlashes } from '../keys.js';
 import { type GcsOptions, parseRemoteOptions } from '../options.js';
 import { Redactor } from '../redact.js';
-import { isTransientNetworkError, isTransientStatus, type RetryPolicy } from '../retry.js';
-import { checkBodySize, openBody, peekBody, resilientRead } from '../streams.js';
+import {
+  isTransientNetworkError,
+  isTransientStatus,
+  RetryExhausted,
+  type RetryPolicy,
+  withRetry,
+} from '../retry.js';
+import { isStall, StallError, Watchdog, withDeadline } from '../stall.js';
+import { checkBodySize, isReplayable, openBody, peekBody, resilientRead } from '../streams.js';
 
 const MiB = 1 << 20;
 /** Bodies up to one chunk go in one multipart request; larger ones resumable, chunk by chunk. */
@@ -68,35 +75,41 @@ export function parseGcsUrl(url: string): { bucket: string; root: string } {
  * Credentials), and `endpointurl` for an emulator or a private endpoint (`STORAGE_EMULATOR_HOST`
  * is honoured too; custom endpoints get no auth unless `credentialpath` is set).
  *
- * Retries: the client retries each request itself (it has to, to resume a resumable upload
- * chunk by chunk), with Cairn's attempt count and transient-error rule; the driver adds the
- * resumption of broken downloads.
+ * Retries: the driver retries each request (with Cairn's policy, and a deadline per try: the
+ * client's HTTP stack can hang on a response cut off mid-body, see stall.ts) and resumes broken
+ * downloads. Resumable uploads of large objects go through a second client that retries by
+ * itself, because only it can resume an upload chunk by chunk.
  */
 export async function createGcsRemote(context: DriverContext): Promise<RemoteDriver> {
   const options = parseRemoteOptions(context, 'gs');
   const { bucket, root } = parseGcsUrl(context.url);
   const redactor = new Redactor();
   const displayUrl = redactor.redact(context.url);
-  // The client retries; the kit only classifies and names errors.
   const kit = new DriverKit(
     { name: context.name, displayUrl, redactor },
-    { ...context.policy, attempts: 1 },
+    context.policy,
     classifyGcs,
   );
-  const storage = new Storage(storageOptions(options, context));
+  const plain = new Storage(storageOptions(options, context, false));
+  const resumable = new Storage(storageOptions(options, context, true));
   const jobs = defaultJobsFor('cloud', options.jobs);
   return new GcsRemote(
     context.name,
     displayUrl,
     root,
     kit,
-    storage.bucket(bucket),
+    { plain: plain.bucket(bucket), resumable: resumable.bucket(bucket) },
     jobs,
     context.policy,
+    context.stallTimeoutMs,
   );
 }
 
-function storageOptions(options: GcsOptions, context: DriverContext): StorageOptions {
+function storageOptions(
+  options: GcsOptions,
+  context: DriverContext,
+  clientRetries: boolean,
+): StorageOptions {
   const endpoint = options.endpointurl ?? context.env.STORAGE_EMULATOR_HOST;
   const policy = context.policy;
   const keyFilename =
@@ -115,7 +128,7 @@ function storageOptions(options: GcsOptions, context: DriverContext): StorageOpt
           useAuthWithCustomEndpoint: keyFilename !== undefined,
         }),
     retryOptions: {
-      autoRetry: policy.attempts > 1,
+      autoRetry: clientRetries && policy.attempts > 1,
       maxRetries: Math.max(1, policy.attempts - 1),
       retryDelayMultiplier: 2,
       maxRetryDelay: Math.max(1, policy.maxDelayMs / 1000),
@@ -137,26 +150,45 @@ class GcsRemote implements RemoteDriver {
     readonly displayUrl: string,
     readonly root: string,
     readonly kit: DriverKit,
-    readonly bucket: Bucket,
+    readonly buckets: { plain: Bucket; resumable: Bucket },
     readonly defaultJobs: number,
     readonly policy: RetryPolicy,
+    readonly stallMs: number,
   ) {}
 
+  /** One client call, retried by the kit; a try that stalls is given up after the deadline. */
+  #call<T>(
+    op: string,
+    key: string,
+    fn: () => Promise<T>,
+    signal: AbortSignal | undefined,
+    deadlineMs = this.stallMs,
+  ): Promise<T> {
+    return this.kit.run(op, key, () => withDeadline(fn, deadlineMs, `${op} ${key}`), { signal });
+  }
+
+  async #retryStalls<T>(fn: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    try {
+      return await withRetry(fn, { policy: this.policy, isRetryable: isStall, signal });
+    } catch (error) {
+      throw error instanceof RetryExhausted ? error.lastError : error;
+    }
+  }
+
+  /** The object through the client that does not retry (the kit does). */
   #file(key: string, generation?: string): File {
     this.kit.checkKey(key);
-    return this.bucket.file(joinKey(this.root, key), generation ? { generation } : {});
+    return this.buckets.plain.file(joinKey(this.root, key), generation ? { generation } : {});
   }
 
   async exists(key: string, options?: RemoteCallOptions): Promise<boolean> {
     const file = this.#file(key);
-    return this.kit.run('check', key, async () => (await file.exists())[0], {
-      signal: options?.signal,
-    });
+    return this.#call('check', key, async () => (await file.exists())[0], options?.signal);
   }
 
   async stat(key: string, options?: RemoteCallOptions): Promise<RemoteObjectInfo> {
     const file = this.#file(key);
-    return this.kit.run(
+    return this.#call(
       'stat',
       key,
       async () => {
@@ -166,7 +198,7 @@ class GcsRemote implements RemoteDriver {
           ...(metadata.updated ? { mtime: new Date(metadata.updated) } : {}),
         };
       },
-      { signal: options?.signal },
+      options?.signal,
     );
   }
 
@@ -175,17 +207,17 @@ class GcsRemote implements RemoteDriver {
     let token: string | undefined;
     do {
       const at = token;
-      const [files, next] = await this.kit.run(
+      const [files, next] = await this.#call(
         'list',
         prefix,
         () =>
-          this.bucket.getFiles({
+          this.buckets.plain.getFiles({
             prefix: full,
             autoPaginate: false,
             maxResults: LIST_PAGE,
             ...(at ? { pageToken: at } : {}),
           }),
-        { signal: options?.signal },
+        options?.signal,
       );
       for (const file of files) {
         const key = keyUnder(this.root, file.name);
@@ -242,11 +274,28 @@ class GcsRemote implements RemoteDriver {
           total !== undefined ? Number(total) : length !== undefined ? Number(length) : undefined;
         return { stream, size, version: header('x-goog-generation') };
       },
-      { signal, canResume: true, resumePolicy: this.policy },
+      { signal, canResume: true, resumePolicy: this.policy, stallTimeoutMs: this.stallMs },
     );
   }
 
   async write(key: string, body: RemoteBody, options?: RemoteWriteOptions): Promise<void> {
+    const signal = options?.signal;
+    this.kit.checkKey(key);
+    const size = body instanceof Uint8Array ? body.length : options?.size;
+    // Small bodies go in one request that the kit retries; a resumable upload that stalled is
+    // sent again from its first byte when the body can be replayed.
+    if (!isReplayable(body) || (size !== undefined && size <= CHUNK_SIZE)) {
+      return this.#writeOnce(key, body, options);
+    }
+    await this.kit.run(
+      'write',
+      key,
+      () => this.#retryStalls(() => this.#writeOnce(key, body, options), signal),
+      { signal, retry: false },
+    );
+  }
+
+  async #writeOnce(key: string, body: RemoteBody, options?: RemoteWriteOptions): Promise<void> {
     const signal = options?.signal;
     const size = options?.size;
     const file = this.#file(key);
@@ -260,13 +309,13 @@ class GcsRemote implements RemoteDriver {
           });
     if (peeked.rest === undefined && peeked.first.length <= CHUNK_SIZE) {
       checkBodySize(this.kit, key, peeked.first.length, size);
-      await this.kit.run(
+      const bytes = peeked.first;
+      await this.#call(
         'write',
         key,
-        () => file.save(peeked.first, { resumable: false, validation: 'md5', metadata }),
-        {
-          signal,
-        },
+        () => file.save(bytes, { resumable: false, validation: 'md5', metadata }),
+        signal,
+        this.#sendingMs(bytes.length),
       );
       return;
     }
@@ -274,13 +323,26 @@ class GcsRemote implements RemoteDriver {
     const kit = this.kit;
     // Resumable upload, one chunk per request; the object appears when the last chunk lands.
     // A body that fails, or does not have the announced length, errors before the last chunk.
+    const target = this.buckets.resumable.file(joinKey(this.root, key)).createWriteStream({
+      resumable: true,
+      chunkSize: CHUNK_SIZE,
+      validation: 'md5',
+      metadata,
+    });
+    const stallMs = this.#sendingMs(CHUNK_SIZE);
+    const watchdog = new Watchdog(stallMs, () =>
+      target.destroy(new StallError(`write ${key}`, stallMs)),
+    );
+    target.on('progress', () => watchdog.touch());
     let total = 0;
     const counted = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
+        watchdog.touch();
         total += chunk.length;
         callback(null, chunk);
       },
       flush(callback) {
+        watchdog.touch();
         try {
           checkBodySize(kit, key, total, size);
           callback();
@@ -296,34 +358,33 @@ class GcsRemote implements RemoteDriver {
       })(),
       { objectMode: false },
     );
-    await this.kit.run(
-      'write',
-      key,
-      () =>
-        pipeline(
-          source,
-          counted,
-          file.createWriteStream({
-            resumable: true,
-            chunkSize: CHUNK_SIZE,
-            validation: 'md5',
-            metadata,
-          }),
-          ...(signal ? [{ signal }] : []),
-        ),
-      { signal, retry: false },
-    );
+    watchdog.touch();
+    try {
+      await this.kit.run(
+        'write',
+        key,
+        () => pipeline(source, counted, target, ...(signal ? [{ signal }] : [])),
+        { signal, retry: false },
+      );
+    } finally {
+      watchdog.stop();
+    }
+  }
+
+  /** How long sending `bytes` in one request may take: the stall timeout plus 256 KiB/s. */
+  #sendingMs(bytes: number): number {
+    return this.stallMs + Math.ceil(bytes / 256);
   }
 
   async delete(key: string, options?: RemoteCallOptions): Promise<void> {
     const file = this.#file(key);
-    await this.kit.run(
+    await this.#call(
       'delete',
       key,
       async () => {
         await file.delete({ ignoreNotFound: true });
       },
-      { signal: options?.signal },
+      options?.signal,
     );
   }
 
