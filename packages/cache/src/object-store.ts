@@ -13,9 +13,11 @@ import {
   constants,
   copyFileSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   readdirSync,
   renameSync,
+  type Stats,
   statSync,
   unlinkSync,
 } from 'node:fs';
@@ -140,6 +142,18 @@ export class ObjectStore {
     if (actual !== expected) return 'corrupt';
     this.state?.set(path, info, expected);
     return 'ok';
+  }
+
+  /**
+   * `check` for an object the state index already vouches for, synchronously, with the
+   * object's stat: `undefined` when it must go through `check` (unknown, changed or missing).
+   * For checkouts of many small objects, where a thread-pool hop per lstat costs more than
+   * the call; the stat also describes a hardlink made from the object.
+   */
+  checkKnownSync(oid: string, hashName: HashName = 'md5'): Stats | undefined {
+    const info = lstatSync(this.path(oid, hashName), { throwIfNoEntry: false });
+    if (info === undefined || !info.isFile()) return undefined;
+    return this.state?.get(this.path(oid, hashName), info) === oid.slice(0, 32) ? info : undefined;
   }
 
   /** Like `check`, but throws `CAIRN_CACHE_MISSING` / `CAIRN_CACHE_CORRUPT`. */
