@@ -74,6 +74,7 @@ try {
     [
       'stages:',
       '  evaluate:',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: DVC's ${...} interpolation, not JS
       '    cmd: node "$CAIRN_BIN" eval data/predictions.csv --threshold ${eval.threshold} --out metrics.json',
       '    deps:',
       '      - data/predictions.csv',
