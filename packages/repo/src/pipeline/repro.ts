@@ -8,7 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join, posix, relative } from 'node:path';
 import { Linker } from '@cairn/core-io';
 import { beginStep, createRun, type RunHandle, type Step } from '@cairn/manifests';
 import {
@@ -96,7 +96,8 @@ function onlyOutputsChanged(changes: readonly StatusEntry[]): boolean {
 }
 
 function stepName(stage: Stage): string {
-  const name = `${stage.dvcfile === 'dvc.yaml' ? '' : `${stage.dvcfile.slice(0, -'dvc.yaml'.length)}`}${stage.name}`;
+  // `sub/dvc.yaml` + `train` → `sub/train` (made folder-safe below).
+  const name = posix.join(posix.dirname(stage.dvcfile), stage.name);
   const safe = name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[^A-Za-z0-9]+/, '');
   return (safe || 'stage').slice(0, 128);
 }
@@ -332,12 +333,10 @@ async function readMetrics(root: string, stage: Stage): Promise<Record<string, u
   for (const out of stage.outs) {
     if (out.kind !== 'metric' || out.external) continue;
     try {
-      metrics[out.path] = jsonSafe({
-        v: parseMetrics(await readFile(join(root, out.path), 'utf8'), out.path),
-      }).v;
+      metrics[out.path] = parseMetrics(await readFile(join(root, out.path), 'utf8'), out.path);
     } catch {
       // a metrics file that does not parse is reported by `metrics show`, not here
     }
   }
-  return metrics;
+  return jsonSafe(metrics);
 }
