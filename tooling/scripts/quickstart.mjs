@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // The main job on embedded defaults, end to end with the real `cairn` binary in a fresh temp git
 // repository: init, doctor, then versioning a small generated dataset (add, commit to git, delete,
-// status, checkout, status -q as a CI guard, push to a local-folder remote, wipe, pull), and metrics from a predictions file (eval). Each step prints the command and its output; any failure stops the
-// run with a non-zero exit code. Set CAIRN_QUICKSTART_KEEP=1 to keep the folder afterwards.
+// status, checkout, status -q as a CI guard, push to a local-folder remote, wipe, pull), metrics
+// from a predictions file (eval), and the same evaluation as a one-stage pipeline (repro, skip
+// when unchanged, -S a param, metrics show). Each step prints the command and its output; any
+// failure stops the run with a non-zero exit code. Set CAIRN_QUICKSTART_KEEP=1 to keep the folder
+// afterwards.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +17,7 @@ const cairnBin = join(root, 'apps', 'cli', 'dist', 'bin.js');
 const work = mkdtempSync(join(tmpdir(), 'cairn-quickstart-'));
 const env = {
   ...process.env,
+  CAIRN_BIN: cairnBin,
   GIT_AUTHOR_NAME: process.env.GIT_AUTHOR_NAME ?? 'Cairn Quickstart',
   GIT_AUTHOR_EMAIL: process.env.GIT_AUTHOR_EMAIL ?? 'quickstart@cairn.invalid',
   GIT_COMMITTER_NAME: process.env.GIT_COMMITTER_NAME ?? 'Cairn Quickstart',
@@ -76,6 +80,33 @@ try {
     rmSync(remote, { recursive: true, force: true });
   }
   cairn('eval', 'data/predictions.csv', '--out', 'metrics.json');
+  // The evaluation as a pipeline stage, with its threshold as a tracked param.
+  rmSync(join(work, 'metrics.json'));
+  writeFileSync(join(work, 'params.yaml'), 'eval:\n  threshold: 0.5\n');
+  writeFileSync(
+    join(work, 'dvc.yaml'),
+    [
+      'stages:',
+      '  evaluate:',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: DVC's ${...} interpolation, not JS
+      '    cmd: node "$CAIRN_BIN" eval data/predictions.csv --threshold ${eval.threshold} --out metrics.json',
+      '    deps:',
+      '      - data/predictions.csv',
+      '    params:',
+      '      - eval.threshold',
+      '    metrics:',
+      '      - metrics.json:',
+      '          cache: false',
+      '',
+    ].join('\n'),
+  );
+  cairn('repro');
+  run('git', ['add', 'dvc.yaml', 'dvc.lock', 'params.yaml', 'metrics.json']);
+  run('git', ['commit', '-q', '-m', 'Evaluate as a pipeline stage']);
+  cairn('repro');
+  cairn('repro', '-S', 'eval.threshold=0.6');
+  cairn('metrics', 'diff');
+  cairn('status', '-q');
   run('git', ['log', '--oneline', '--stat']);
   console.log('\nQuickstart finished: OK');
 } finally {

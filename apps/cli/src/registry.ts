@@ -48,6 +48,10 @@ export const commands: CommandTree = {
     summary: 'Stop tracking pointer files or stages (the data stays unless --outs).',
     load: load(() => import('./commands/remove.js')),
   },
+  repro: {
+    summary: 'Run the pipeline stages whose command, deps, params or outs changed.',
+    load: load(() => import('./commands/repro.js')),
+  },
   gc: {
     summary: 'Delete cache objects that nothing in the chosen scope references.',
     load: load(() => import('./commands/gc.js')),

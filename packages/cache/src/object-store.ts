@@ -6,14 +6,18 @@
  * (0444) like DVC's. Trust follows DVC's rule plus one: an object is trusted without re-hashing
  * only when the state index saw exactly this inode/mtime/size hash to its name before.
  */
+
+import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
   constants,
   copyFileSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   readdirSync,
   renameSync,
+  type Stats,
   statSync,
   unlinkSync,
 } from 'node:fs';
@@ -63,6 +67,11 @@ export class ObjectStore {
   readonly filesDir: string;
 
   private readonly stateSource: StateIndex | (() => StateIndex) | undefined;
+  // For insertFileSync: folders known to exist, and cheap unique temporary names (a random
+  // stamp per store, so two stores in one process never collide).
+  private readonly madeDirs = new Set<string>();
+  private readonly tempStamp = randomBytes(4).toString('hex');
+  private tempCounter = 0;
   private loadedState: StateIndex | undefined;
 
   constructor(
@@ -81,6 +90,19 @@ export class ObjectStore {
         typeof this.stateSource === 'function' ? this.stateSource() : this.stateSource;
     }
     return this.loadedState;
+  }
+
+  /**
+   * Where a hashing pass may copy small files straight into the store (core-io's `StoreInto`):
+   * objects under `files/md5/<2>/<30>`. Report each copy written that way with `remember`.
+   */
+  get incoming(): { dir: string; mode: number } {
+    return { dir: this.filesDir, mode: READ_ONLY_MODE };
+  }
+
+  /** Records that an object written elsewhere (see `incoming`) hashed to its name. */
+  remember(oid: string, info: { ino: number; mtimeMs: number; size: number }): void {
+    this.state?.set(this.path(oid), info, oid.slice(0, 32));
   }
 
   /** Where the object lives: `files/md5/ab/cdef…` (or `ab/cdef…` for legacy objects). */
@@ -122,6 +144,18 @@ export class ObjectStore {
     return 'ok';
   }
 
+  /**
+   * `check` for an object the state index already vouches for, synchronously, with the
+   * object's stat: `undefined` when it must go through `check` (unknown, changed or missing).
+   * For checkouts of many small objects, where a thread-pool hop per lstat costs more than
+   * the call; the stat also describes a hardlink made from the object.
+   */
+  checkKnownSync(oid: string, hashName: HashName = 'md5'): Stats | undefined {
+    const info = lstatSync(this.path(oid, hashName), { throwIfNoEntry: false });
+    if (info === undefined || !info.isFile()) return undefined;
+    return this.state?.get(this.path(oid, hashName), info) === oid.slice(0, 32) ? info : undefined;
+  }
+
   /** Like `check`, but throws `CAIRN_CACHE_MISSING` / `CAIRN_CACHE_CORRUPT`. */
   async assertValid(oid: string, hashName: HashName = 'md5', label = oid): Promise<string> {
     const result = await this.check(oid, hashName);
@@ -158,8 +192,8 @@ export class ObjectStore {
         return { oid: options.md5, size: before.size, added: false };
       }
       await mkdir(dirname(dst), { recursive: true });
-      // Temporary names stay out of the <2>/ folders, where DVC would list them as objects.
-      const temp = tempPathFor(join(this.filesDir, 'incoming'));
+      // Beside the object, as DVC does (same-folder rename); listings skip `*.cairn-tmp` names.
+      const temp = tempPathFor(dst);
       try {
         await copyFile(src, temp, constants.COPYFILE_FICLONE);
         await this.place(temp, dst, options.md5);
@@ -199,8 +233,15 @@ export class ObjectStore {
   insertFileSync(src: string, md5: string): boolean {
     const dst = this.path(md5);
     if (existsSync(dst)) return false;
-    mkdirSync(dirname(dst), { recursive: true });
-    const temp = tempPathFor(join(this.filesDir, 'incoming'));
+    const prefix = dirname(dst);
+    if (!this.madeDirs.has(prefix)) {
+      mkdirSync(prefix, { recursive: true });
+      this.madeDirs.add(prefix);
+    }
+    const temp = join(
+      prefix,
+      `.incoming.${process.pid}.s${this.tempStamp}x${this.tempCounter++}${TEMP_SUFFIX}`,
+    );
     try {
       copyFileSync(src, temp, constants.COPYFILE_FICLONE);
       chmodSync(temp, READ_ONLY_MODE);

@@ -5,8 +5,22 @@
  * buffer, so memory stays constant. Only Node built-ins, for a fast worker start.
  */
 import { createHash, hash } from 'node:crypto';
-import { closeSync, constants, openSync, readSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import type { WorkerRequest, WorkerResponse } from './hash-protocol.js';
+import { TEMP_SUFFIX } from './temp-name.js';
 
 const BUFFER_SIZE = 1 << 20;
 let buffer = Buffer.alloc(0);
@@ -24,6 +38,7 @@ function hashOne(
   algorithms: readonly string[],
   digests: string[],
   smallOnly: boolean,
+  store?: StoreTarget,
 ): number {
   const fd = openSync(path, constants.O_RDONLY);
   try {
@@ -41,6 +56,10 @@ function hashOne(
     }
     const bytes = buffer.subarray(0, filled);
     for (const algorithm of algorithms) digests.push(hash(algorithm, bytes, 'hex'));
+    if (store !== undefined) {
+      const md5 = digests[digests.length - algorithms.length + store.md5Index] as string;
+      storeCopy(bytes, md5, store);
+    }
     return filled;
   } finally {
     closeSync(fd);
@@ -62,6 +81,64 @@ function streamRest(fd: number, algorithms: readonly string[], digests: string[]
   return size;
 }
 
+interface StoreTarget {
+  dir: string;
+  mode: number;
+  md5Index: number;
+  stored: number[];
+  objectStats: number[];
+}
+
+// Per thread: folders known to exist, and a counter that makes temporary names unique.
+const madeDirs = new Set<string>();
+let tempCounter = 0;
+
+function ensureDir(dir: string): void {
+  if (madeDirs.has(dir)) return;
+  mkdirSync(dir, { recursive: true });
+  madeDirs.add(dir);
+}
+
+/**
+ * Writes the bytes just hashed to `<dir>/<md5[0:2]>/<md5[2:]>` unless that object exists: into
+ * a temporary file first, renamed into place once complete, so the name never shows partial
+ * bytes. Saves reading the file a second time to copy it.
+ */
+function storeCopy(bytes: Buffer, md5: string, store: StoreTarget): void {
+  const prefix = join(store.dir, md5.slice(0, 2));
+  const dst = join(prefix, md5.slice(2));
+  // existsSync reports ENOENT without building an exception, which costs more than the call.
+  if (existsSync(dst)) {
+    store.stored.push(0);
+    return;
+  }
+  ensureDir(prefix);
+  // Beside its destination, like DVC's own temporary objects: a rename within one folder
+  // avoids the filesystem-wide lock that cross-folder renames take on ext4.
+  const temp = join(prefix, `.incoming.${process.pid}.${threadId}x${tempCounter++}${TEMP_SUFFIX}`);
+  const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, store.mode);
+  let info: { ino: number; mtimeMs: number };
+  try {
+    for (let written = 0; written < bytes.length; ) {
+      written += writeSync(fd, bytes, written, bytes.length - written);
+    }
+    info = fstatSync(fd);
+  } catch (error) {
+    closeSync(fd);
+    unlinkSync(temp);
+    throw error;
+  }
+  closeSync(fd);
+  try {
+    renameSync(temp, dst);
+  } catch (error) {
+    unlinkSync(temp);
+    throw error;
+  }
+  store.stored.push(1);
+  store.objectStats.push(info.ino, info.mtimeMs);
+}
+
 export interface BatchLimits {
   /** Skip files larger than 1 MiB, reported with size -2 and empty digests. */
   smallOnly?: boolean;
@@ -80,8 +157,10 @@ export function hashBatch(request: WorkerRequest, limits: BatchLimits = {}): Wor
   const smallOnly = limits.smallOnly ?? false;
   const budget = limits.byteBudget ?? Number.POSITIVE_INFINITY;
   let hashed = 0;
+  const store = storeTarget(request, response);
   for (let i = 0; i < paths.length && hashed < budget; i++) {
     const before = response.digests.length;
+    const storedBefore = store?.stored.length ?? 0;
     try {
       const size = hashOne(
         paths[i] as string,
@@ -89,12 +168,20 @@ export function hashBatch(request: WorkerRequest, limits: BatchLimits = {}): Wor
         algorithms,
         response.digests,
         smallOnly,
+        store,
       );
       if (size === TOO_LARGE) for (const _ of algorithms) response.digests.push('');
       else hashed += size;
+      if (store !== undefined && store.stored.length === storedBefore) store.stored.push(-1);
       response.sizes.push(size);
     } catch (error) {
       const { code, message } = error as { code?: unknown; message?: unknown };
+      if (store !== undefined) {
+        if (store.stored.length > storedBefore && store.stored.pop() === 1) {
+          store.objectStats.length -= 2;
+        }
+        store.stored.push(-1);
+      }
       response.digests.length = before;
       for (const _ of algorithms) response.digests.push('');
       response.sizes.push(-1);
@@ -106,4 +193,12 @@ export function hashBatch(request: WorkerRequest, limits: BatchLimits = {}): Wor
     }
   }
   return response;
+}
+
+function storeTarget(request: WorkerRequest, response: WorkerResponse): StoreTarget | undefined {
+  const md5Index = request.algorithms.indexOf('md5');
+  if (request.store === undefined || md5Index === -1) return undefined;
+  response.stored = [];
+  response.objectStats = [];
+  return { ...request.store, md5Index, stored: response.stored, objectStats: response.objectStats };
 }

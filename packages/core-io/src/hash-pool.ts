@@ -39,6 +39,30 @@ export interface HashFilesOptions<A extends HashAlgorithm = HashAlgorithm> {
   /** Progress id (default `hash`). */
   progressId?: string;
   signal?: AbortSignal;
+  /**
+   * Also copy every file that is read in one go (up to 1 MiB) into a content-addressed folder,
+   * from the bytes just hashed (needs `md5` among the algorithms). Larger files are only hashed;
+   * their results carry no `stored`.
+   */
+  storeInto?: StoreInto;
+}
+
+/**
+ * Where `hashFiles` copies small files: `<dir>/<md5[0:2]>/<md5[2:]>`, as DVC lays out objects,
+ * each through a `*.cairn-tmp` file in the same folder renamed into place once complete.
+ */
+export interface StoreInto {
+  dir: string;
+  /** File mode of the copies (default 0o444: objects are read-only). */
+  mode?: number;
+}
+
+/** What `storeInto` did with one file. */
+export interface StoreOutcome {
+  /** `written`: copied now (`objectIno`/`objectMtimeMs` describe the copy); `present`: it was there. */
+  stored?: 'written' | 'present';
+  objectIno?: number;
+  objectMtimeMs?: number;
 }
 
 const MAX_BATCH_FILES = 256;
@@ -65,6 +89,7 @@ interface Job {
   /** Known sizes (from a walk), -1 where unknown. */
   sizes: number[];
   algorithms: string[];
+  store: WorkerRequest['store'];
   results: Array<Record<string, string | number> | undefined>;
   remaining: number;
   settled: boolean;
@@ -101,7 +126,7 @@ export class HashPool {
   async hashFiles<A extends HashAlgorithm = HashAlgorithm>(
     inputs: readonly HashInput[],
     options: HashFilesOptions<A> = {},
-  ): Promise<Array<HashResult<A>>> {
+  ): Promise<Array<HashResult<A> & StoreOutcome>> {
     if (this.closed) throw new Error('HashPool is closed');
     const algorithms = [...new Set(options.algorithms ?? DEFAULT_ALGORITHMS)];
     const paths = inputs.map((input) => (typeof input === 'string' ? input : input.path));
@@ -116,10 +141,12 @@ export class HashPool {
     if (paths.length > 0) {
       await new Promise<void>((resolve, reject) => {
         const onAbort = () => this.fail(job, (signal as AbortSignal).reason);
+        const store = options.storeInto;
         const job: Job = {
           paths,
           sizes,
           algorithms,
+          store: store && { dir: store.dir, mode: store.mode ?? 0o444 },
           results,
           remaining: paths.length,
           settled: false,
@@ -143,7 +170,7 @@ export class HashPool {
       });
     }
     onProgress?.({ type: 'done', id, done: paths.length });
-    return results as Array<HashResult<A>>;
+    return results as Array<HashResult<A> & StoreOutcome>;
   }
 
   /**
@@ -307,16 +334,25 @@ export class HashPool {
       return;
     }
     const { algorithms } = job;
+    const { stored, objectStats } = response;
     let d = 0;
+    let o = 0;
     let done = 0;
     for (const [k, index] of indexes.entries()) {
       const size = response.sizes[k] as number;
+      const copy = stored?.[k];
       if (size === SKIPPED_AS_TOO_LARGE) {
         d += algorithms.length;
         continue;
       }
       const entry: Record<string, string | number> = { size };
       for (const name of algorithms) entry[name] = response.digests[d++] as string;
+      if (copy === 0) entry.stored = 'present';
+      else if (copy === 1 && objectStats !== undefined) {
+        entry.stored = 'written';
+        entry.objectIno = objectStats[o++] as number;
+        entry.objectMtimeMs = objectStats[o++] as number;
+      }
       job.results[index] = entry;
       done++;
     }
@@ -354,6 +390,7 @@ function requestFor(batch: Batch, indexes: readonly number[]): WorkerRequest {
     paths: indexes.map((i) => batch.job.paths[i] as string),
     sizes: indexes.map((i) => batch.job.sizes[i] as number),
     algorithms: batch.job.algorithms,
+    ...(batch.job.store !== undefined ? { store: batch.job.store } : {}),
   };
 }
 

@@ -6,6 +6,8 @@ export interface WorkerRequest {
   sizes: number[];
   /** Digests come back in this order. */
   algorithms: string[];
+  /** Copy each file read whole into this content-addressed folder (see `StoreInto`). */
+  store?: { dir: string; mode: number };
 }
 
 export interface WorkerResponse {
@@ -15,4 +17,11 @@ export interface WorkerResponse {
   /** `algorithms.length` digests per file, file after file ('' where the file failed). */
   digests: string[];
   errors: Array<{ index: number; code: string | undefined; message: string }>;
+  /**
+   * With `store`: per file, 1 when its copy was written (then `objectStats` holds the copy's
+   * inode and mtimeMs, in order), 0 when the object was already there, -1 when not attempted
+   * (file too large for one read, or failed).
+   */
+  stored?: number[];
+  objectStats?: number[];
 }

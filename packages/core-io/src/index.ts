@@ -44,6 +44,8 @@ export {
   type HashInput,
   HashPool,
   type HashPoolOptions,
+  type StoreInto,
+  type StoreOutcome,
 } from './hash-pool.js';
 export {
   detectLinkTypes,

@@ -57,6 +57,8 @@ function isFallbackError(type: LinkType, error: unknown): boolean {
 }
 
 export interface LinkOptions {
+  /** The source's size when the caller knows it (saves a stat: empty files are never hardlinked). */
+  srcSize?: number;
   /**
    * Leave the workspace file read-only (0444). Reflinks and copies are chmodded; hardlinks and
    * symlinks share the cache object, which is already 0444.
@@ -120,7 +122,7 @@ export class Linker {
     let lastError: unknown;
     for (const type of this.types) {
       try {
-        createSync(type, src, dst, options.protect ?? false);
+        createSync(type, src, dst, options.protect ?? false, options.srcSize);
         return type;
       } catch (error) {
         lastError = this.disqualify(type, src, dst, error);
@@ -151,7 +153,13 @@ export class Linker {
   }
 }
 
-function createSync(type: LinkType, src: string, dst: string, protect: boolean): void {
+function createSync(
+  type: LinkType,
+  src: string,
+  dst: string,
+  protect: boolean,
+  srcSize?: number,
+): void {
   switch (type) {
     case 'reflink':
     case 'copy': {
@@ -169,7 +177,7 @@ function createSync(type: LinkType, src: string, dst: string, protect: boolean):
       return;
     }
     case 'hardlink':
-      if (statSync(src).size === 0) {
+      if ((srcSize ?? statSync(src).size) === 0) {
         writeFileSync(dst, '', { flag: 'wx', mode: protect ? READ_ONLY_MODE : 0o666 });
       } else {
         linkSync(src, dst);

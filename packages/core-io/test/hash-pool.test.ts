@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProgressEvent } from '@cairn/types';
 import { describe, expect, it } from 'vitest';
@@ -95,6 +95,52 @@ describe('HashPool', () => {
       }
     },
   );
+
+  it.each([
+    ['worker threads', { workers: 2, useCallingThread: false }],
+    ['the calling thread', { workers: 1 }],
+  ] as const)('copies small files into a content-addressed folder with %s', async (_n, options) => {
+    const root = await tempDir({ inMemory: true });
+    const paths = makeFiles(root, 300, 3);
+    const big = join(root, 'big.bin');
+    writeFileSync(big, Buffer.alloc(3 << 20, 7));
+    const store = join(root, 'objects');
+    const known = hashBytes(readFileSync(paths[5] as string), { algorithms: ['md5'] }).md5;
+    mkdirSync(join(store, known.slice(0, 2)), { recursive: true });
+    writeFileSync(join(store, known.slice(0, 2), known.slice(2)), readFileSync(paths[5] as string));
+    const pool = new HashPool(options);
+    try {
+      const results = await pool.hashFiles([...paths, big], {
+        algorithms: ['md5'],
+        storeInto: { dir: store },
+      });
+      const bigResult = results.at(-1);
+      expect(bigResult?.stored).toBeUndefined(); // too large for one read: left to the caller
+      for (const [i, result] of results.slice(0, -1).entries()) {
+        const object = join(store, result.md5.slice(0, 2), result.md5.slice(2));
+        expect(readFileSync(object)).toEqual(readFileSync(paths[i] as string));
+        if (i !== 5) expect(statSync(object).mode & 0o777).toBe(0o444);
+        if (result.stored === 'written') {
+          expect(statSync(object)).toMatchObject({
+            ino: result.objectIno,
+            mtimeMs: result.objectMtimeMs,
+          });
+        }
+      }
+      // The pre-existing object is reported present, not rewritten; duplicates (files with equal
+      // content) are written once and then found.
+      expect(results[5]?.stored).toBe('present');
+      const written = new Set(results.filter((r) => r.stored === 'written').map((r) => r.md5));
+      const distinct = new Set(results.slice(0, -1).map((r) => r.md5));
+      expect(written.size).toBe(distinct.size - 1);
+      const leftovers = readdirSync(store, { recursive: true }).filter((n) =>
+        String(n).endsWith('.cairn-tmp'),
+      );
+      expect(leftovers).toEqual([]);
+    } finally {
+      await pool.close();
+    }
+  });
 
   it('hashes medium files on the calling thread a few at a time, in order', async () => {
     const root = await tempDir();

@@ -52,8 +52,11 @@ describe('a step killed at random moments', () => {
         expect(Object.keys(result.manifest.outputs).length).toBe(Number(OUTPUTS[0]));
       }
     }
-    // Both sides of the race must have happened, or the test proved nothing.
-    expect(outcomes.filter((o) => o === 'killed').length).toBeGreaterThan(TRIALS / 2);
+    // Both sides of the race must have happened, or the test proved nothing. (How they split
+    // depends on the machine's load between calibration and the trials, so only a floor.)
+    const killed = outcomes.filter((o) => o === 'killed').length;
+    expect(killed).toBeGreaterThanOrEqual(TRIALS / 10);
+    expect(TRIALS - killed).toBeGreaterThan(0);
     expect(interrupted).toBeGreaterThan(0);
     expect(committed).toBeGreaterThan(PARALLEL);
     // Each trial is a fresh Node process (about 0.4 s of CPU, mostly imports): 200 of them take

@@ -35,6 +35,13 @@ export {
   initRepo,
 } from './init.js';
 export { DVC_DIR, findRepoRoot } from './paths.js';
+export { type ParamOverride, parseOverrides } from './pipeline/params-set.js';
+export type {
+  ReproOptions,
+  ReproResult,
+  ReproStage,
+  StageAction,
+} from './pipeline/repro.js';
 export type { AuditedOutput, AuditOptions, AuditResult } from './remote/audit.js';
 export { type CloudState, type CloudStatus, formatCloudStatus } from './remote/cloud-status.js';
 export { type CopyOptions, copyObjects } from './remote/copy-objects.js';

@@ -3,7 +3,8 @@
  * The CLI is a thin client of it; any Node program can use it the same way.
  */
 
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { DvcConfig, LinkType } from '@cairn/types';
 import {
@@ -20,13 +21,15 @@ import { type CheckoutOptions, type CheckoutResult, checkoutEntries } from './da
 import { type CommitResult, commitEntries } from './data/commit.js';
 import { DataContext, type OperationOptions } from './data/context.js';
 import { collectGarbage, type GcOptions, type GcResult } from './data/gc.js';
-import { collectEntries, type TrackedEntry } from './data/outputs.js';
+import { collectEntries, type TrackedEntry, toPosix } from './data/outputs.js';
 import { openTracked } from './data/read.js';
 import { type RemoveResult, removeTargets } from './data/remove.js';
 import { computeStatus, type StatusReport } from './data/status.js';
 import { selectEntries } from './data/targets.js';
 import { type InitOptions, initRepo } from './init.js';
 import { DVC_DIR, findRepoRoot } from './paths.js';
+import { type ReproOptions, type ReproResult, reproduce } from './pipeline/repro.js';
+import { pipelineStatus } from './pipeline/stage-status.js';
 import { type AuditOptions, type AuditResult, auditRemotes } from './remote/audit.js';
 import { type CloudStatus, cloudStatus } from './remote/cloud-status.js';
 import { type MirrorOptions, mirrorRemotes } from './remote/mirror.js';
@@ -189,8 +192,18 @@ export class Repo {
   /** What differs between the workspace and pointer files / `dvc.lock` (DVC's status shape). */
   async status(targets: readonly string[] = [], options: DataOptions = {}): Promise<StatusReport> {
     const cwd = options.cwd ?? this.root;
-    const entries = selectEntries(await this.trackedEntries(), targets, cwd);
-    return DataContext.run(this, options, (ctx) => computeStatus(ctx, entries, cwd));
+    const tracked = await this.trackedEntries();
+    const hasStages =
+      tracked.some((e) => e.source === 'lock') || existsSync(join(this.root, 'dvc.yaml'));
+    // Stages are compared by the pipeline (command, params, cache flags from dvc.yaml); pointer
+    // files by their entries.
+    const entries = selectEntries(tracked, targets, cwd).filter((e) => e.source === 'pointer');
+    return DataContext.run(this, options, async (ctx) => {
+      const report = await computeStatus(ctx, entries, cwd);
+      if (!hasStages) return report;
+      const stages = await pipelineStatus(ctx, targets, toPosix(relative(this.root, cwd)));
+      return { ...stages.report, ...report } as StatusReport;
+    });
   }
 
   /** Record the current content of tracked outputs in the cache and their pointers / lock. */
@@ -208,6 +221,16 @@ export class Repo {
   ): Promise<RemoveResult> {
     return DataContext.run(this, { ...options, write: 'remove' }, (ctx) =>
       removeTargets(ctx, targets, options.cwd ?? this.root, options),
+    );
+  }
+
+  /**
+   * Bring pipeline stages up to date (`dvc repro`): run what changed, upstream first; cache the
+   * outputs, then write dvc.lock; one step manifest per stage run. Holds the repository lock.
+   */
+  async repro(options: ReproOptions & DataOptions = {}): Promise<ReproResult> {
+    return DataContext.run(this, { ...options, write: 'repro' }, (ctx) =>
+      reproduce(ctx, { ...options, cwd: options.cwd ?? this.root }),
     );
   }
 

@@ -93,10 +93,11 @@ export async function storeObjects(ctx: DataContext, abs: string, hash: PathHash
     return result.added ? 1 : 0;
   }
   const seen = new Set<string>();
+  for (const f of hash.files) if (f.stored) seen.add(f.md5);
   const missing = hash.files.filter((f) => {
     if (seen.has(f.md5)) return false;
     seen.add(f.md5);
-    return !existsSync(ctx.store.path(f.md5));
+    return !ctx.hasObject(f.md5);
   });
   const id = 'store';
   ctx.onProgress?.({
@@ -180,8 +181,12 @@ export async function hashAndStore(
     };
     return { hash, stored: inserted.added ? 1 : 0 };
   }
-  const hash = (await hashPath(ctx, abs)) as PathHash;
-  return { hash, stored: await storeObjects(ctx, abs, hash) };
+  const hash = (await hashPath(ctx, abs, 'md5', { storeInto: ctx.store })) as PathHash;
+  const written =
+    hash.kind === 'dir'
+      ? new Set(hash.files.filter((f) => f.stored === 'written').map((f) => f.md5)).size
+      : 0;
+  return { hash, stored: written + (await storeObjects(ctx, abs, hash)) };
 }
 
 export function entryHashOf(hash: PathHash): EntryHash {

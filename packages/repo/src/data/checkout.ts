@@ -5,12 +5,12 @@
  * file whose content is not in the cache (an uncommitted change) is never replaced or deleted
  * without `force`.
  */
-import { chmodSync, existsSync, lstatSync, rmdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, rmdirSync, type Stats, statSync } from 'node:fs';
 import { mkdir, rm, unlink } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import type { TreeEntry } from '@cairn/cache';
 import { assertInside, Linker, type WalkEntry, walkTree } from '@cairn/core-io';
-import { CairnError } from '@cairn/types';
+import { CairnError, type LinkType } from '@cairn/types';
 import { mapLimit } from './concurrency.js';
 import type { DataContext } from './context.js';
 import { hashFileCached, hashFilesCached } from './hash-path.js';
@@ -202,8 +202,18 @@ export async function checkoutEntries(
     ...new Set(plans.flatMap((p) => p.writes.map((w) => `${p.entry.hashName}:${w.md5}`))),
   ];
   const bad = new Map<string, string>();
+  // Objects the state index vouches for are confirmed with one synchronous lstat each (their
+  // stat is kept: a hardlink to the object shares it); the rest are hashed.
+  const objectStats = new Map<string, Stats>();
+  const unknown: string[] = [];
+  for (const key of md5s) {
+    const [hashName, md5] = key.split(':') as ['md5' | 'md5-dos2unix', string];
+    const info = ctx.store.checkKnownSync(md5, hashName);
+    if (info === undefined) unknown.push(key);
+    else objectStats.set(key, info);
+  }
   await mapLimit(
-    md5s,
+    unknown,
     LINK_JOBS,
     async (key) => {
       const [hashName, md5] = key.split(':') as ['md5' | 'md5-dos2unix', string];
@@ -245,11 +255,15 @@ export async function checkoutEntries(
     const dirs = new Set(writes.map((w) => dirname(w.dst)));
     if (plan.entry.oid?.endsWith('.dir')) dirs.add(plan.entry.path);
     for (const dir of dirs) await mkdir(dir, { recursive: true });
-    const record = (w: (typeof writes)[number]) => {
+    const record = (w: (typeof writes)[number], type?: LinkType) => {
       if (w.isexec) chmodSync(w.dst, statSync(w.dst).mode | 0o111);
-      // Record what was just written so the next status does not read it again.
+      // Record what was just written so the next status does not read it again. A hardlink is
+      // the object's inode: its stat is known already (a chmod above changes ctime only).
       const key = plan.entry.hashName === 'md5' ? w.dst : `md5-dos2unix:${w.dst}`;
-      ctx.state.set(key, statSync(w.dst), w.md5);
+      const object = objectStats.get(`${plan.entry.hashName}:${w.md5}`);
+      // (Empty files are created, not linked, so they have their own inode.)
+      const shared = type === 'hardlink' && object && object.size > 0 ? object : undefined;
+      ctx.state.set(key, shared ?? statSync(w.dst), w.md5);
       tick();
     };
     // New files go in place synchronously (one call per link, like cp -al); files that
@@ -257,13 +271,19 @@ export async function checkoutEntries(
     const fresh = writes.filter((w) => w.fresh);
     for (let k = 0; k < fresh.length; k++) {
       const w = fresh[k] as (typeof writes)[number];
+      let type: LinkType;
+      const known = objectStats.get(`${plan.entry.hashName}:${w.md5}`);
       try {
-        linker.linkNewSync(ctx.store.path(w.md5, plan.entry.hashName), w.dst);
+        type = linker.linkNewSync(
+          ctx.store.path(w.md5, plan.entry.hashName),
+          w.dst,
+          known ? { srcSize: known.size } : {},
+        );
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        await linker.link(ctx.store.path(w.md5, plan.entry.hashName), w.dst);
+        type = await linker.link(ctx.store.path(w.md5, plan.entry.hashName), w.dst);
       }
-      record(w);
+      record(w, type);
       if (k % 512 === 511) {
         ctx.signal?.throwIfAborted();
         await new Promise((r) => setImmediate(r));
@@ -273,8 +293,7 @@ export async function checkoutEntries(
       writes.filter((w) => !w.fresh),
       LINK_JOBS,
       async (w) => {
-        await linker.link(ctx.store.path(w.md5, plan.entry.hashName), w.dst);
-        record(w);
+        record(w, await linker.link(ctx.store.path(w.md5, plan.entry.hashName), w.dst));
       },
       ctx.signal,
     );

@@ -3,7 +3,13 @@
  * (same inode, mtime, size) is never read twice, and through the hash pool for the rest.
  */
 import { lstatSync, type Stats, statSync } from 'node:fs';
-import { buildTree, type HashName, type StateIndex, type Tree } from '@cairn/cache';
+import {
+  buildTree,
+  type HashName,
+  type ObjectStore,
+  type StateIndex,
+  type Tree,
+} from '@cairn/cache';
 import {
   type DvcIgnore,
   type HashPool,
@@ -27,6 +33,8 @@ export interface DirFile {
   absPath: string;
   md5: string;
   size: number;
+  /** Set when hashing already put the file's object in the cache (`storeInto`). */
+  stored?: 'written' | 'present';
 }
 
 export type PathHash =
@@ -67,11 +75,16 @@ export async function hashFileCached(
   return md5;
 }
 
-/** Hashes many files; those missing from the state go through the pool in one batch. */
+/**
+ * Hashes many files; those missing from the state go through the pool in one batch. With
+ * `storeInto`, the small ones read for hashing are also copied into that store from the same
+ * bytes; what happened to each is recorded in `stored` by index.
+ */
 export async function hashFilesCached(
   ctx: HashContext,
   files: readonly WalkEntry[],
   hashName: HashName = 'md5',
+  storeInto?: { store: ObjectStore; stored: Map<number, 'written' | 'present'> },
 ): Promise<string[]> {
   const result = new Array<string>(files.length);
   const misses: number[] = [];
@@ -88,13 +101,28 @@ export async function hashFilesCached(
         path: (files[i] as WalkEntry).absPath,
         size: (files[i] as WalkEntry).size,
       })),
-      { algorithms: ['md5'], onProgress: ctx.onProgress, signal: ctx.signal },
+      {
+        algorithms: ['md5'],
+        onProgress: ctx.onProgress,
+        signal: ctx.signal,
+        ...(storeInto ? { storeInto: storeInto.store.incoming } : {}),
+      },
     );
     misses.forEach((i, k) => {
       const file = files[i] as WalkEntry;
-      const md5 = (hashed[k] as { md5: string }).md5;
+      const outcome = hashed[k] as (typeof hashed)[number];
+      const md5 = outcome.md5;
       result[i] = md5;
       ctx.state.set(file.absPath, file, md5);
+      if (storeInto === undefined || outcome.stored === undefined) return;
+      storeInto.stored.set(i, outcome.stored);
+      if (outcome.objectIno !== undefined && outcome.objectMtimeMs !== undefined) {
+        storeInto.store.remember(md5, {
+          ino: outcome.objectIno,
+          mtimeMs: outcome.objectMtimeMs,
+          size: outcome.size,
+        });
+      }
     });
   } else {
     for (const i of misses) {
@@ -113,6 +141,7 @@ export async function hashPath(
   ctx: HashContext,
   path: string,
   hashName: HashName = 'md5',
+  options: { storeInto?: ObjectStore } = {},
 ): Promise<PathHash | undefined> {
   const info = statOrUndefined(path);
   if (info === undefined) return undefined;
@@ -121,12 +150,19 @@ export async function hashPath(
     return { kind: 'file', md5, size: info.size, isexec: (info.mode & 0o111) !== 0 };
   }
   const { files } = walkTree(path, { dvcignore: ctx.ignore });
-  const md5s = await hashFilesCached(ctx, files, hashName);
+  const stored = new Map<number, 'written' | 'present'>();
+  const md5s = await hashFilesCached(
+    ctx,
+    files,
+    hashName,
+    options.storeInto && hashName === 'md5' ? { store: options.storeInto, stored } : undefined,
+  );
   const dirFiles: DirFile[] = files.map((f, i) => ({
     relpath: f.path,
     absPath: f.absPath,
     md5: md5s[i] as string,
     size: f.size,
+    ...(stored.has(i) ? { stored: stored.get(i) } : {}),
   }));
   const tree = buildTree(dirFiles.map((f) => ({ relpath: f.relpath, md5: f.md5 })));
   const size = dirFiles.reduce((sum, f) => sum + f.size, 0);

@@ -79,10 +79,20 @@ export function pointerEntries(root: string, file: string, text: string): Tracke
   const data = parsePointer(text, rel);
   const pointer: PointerFile = { file, text, data };
   const base = join(dirname(file), data.wdir ?? '.');
+  return entriesOf({ stage: rel, source: 'pointer', file, pointer }, base, data.outs, data.deps);
+}
+
+/** The entries of one pointer file or lock stage: outs first, then deps (paths from `base`). */
+function entriesOf(
+  owner: Pick<TrackedEntry, 'stage' | 'source' | 'file' | 'pointer'>,
+  base: string,
+  outs: readonly DvcEntry[] | undefined,
+  deps: readonly DvcEntry[] | undefined,
+): TrackedEntry[] {
   const make = (kind: 'out' | 'dep', entry: DvcEntry, index: number): TrackedEntry => ({
-    stage: rel,
-    source: 'pointer',
-    file,
+    stage: owner.stage,
+    source: owner.source,
+    file: owner.file,
     kind,
     index,
     path: join(base, entry.path),
@@ -90,11 +100,11 @@ export function pointerEntries(root: string, file: string, text: string): Tracke
     hashName: entryHashName(entry),
     oid: oidOf(entry),
     cached: entry.cache !== false,
-    pointer,
+    ...(owner.pointer ? { pointer: owner.pointer } : {}),
   });
   return [
-    ...(data.outs ?? []).map((e, i) => make('out', e, i)),
-    ...(data.deps ?? []).map((e, i) => make('dep', e, i)),
+    ...(outs ?? []).map((e, i) => make('out', e, i)),
+    ...(deps ?? []).map((e, i) => make('dep', e, i)),
   ];
 }
 
@@ -129,20 +139,14 @@ export function lockEntries(root: string, file: string, text: string): TrackedEn
   for (const [name, stage] of Object.entries(lock.stages)) {
     const wdir = wdirs.get(name) ?? wdirs.get(name.split('@')[0] ?? name) ?? '.';
     const base = join(dirname(file), wdir);
-    const make = (kind: 'out' | 'dep', entry: DvcEntry, index: number): TrackedEntry => ({
-      stage: `${prefix}${name}`,
-      source: 'lock',
-      file,
-      kind,
-      index,
-      path: join(base, entry.path),
-      entry,
-      hashName: entryHashName(entry),
-      oid: oidOf(entry),
-      cached: entry.cache !== false,
-    });
-    entries.push(...(stage.outs ?? []).map((e, i) => make('out', e, i)));
-    entries.push(...(stage.deps ?? []).map((e, i) => make('dep', e, i)));
+    entries.push(
+      ...entriesOf(
+        { stage: `${prefix}${name}`, source: 'lock', file },
+        base,
+        stage.outs,
+        stage.deps,
+      ),
+    );
   }
   return entries;
 }

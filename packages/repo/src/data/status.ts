@@ -5,13 +5,14 @@
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { isDirOid } from '@cairn/cache';
+import { formatStatus as formatPipelineStatus } from '@cairn/pipeline';
 import type { DataContext } from './context.js';
 import { hashPath } from './hash-path.js';
 import { type TrackedEntry, toPosix } from './outputs.js';
 
 export type ChangeKind = 'modified' | 'deleted' | 'new' | 'not in cache';
 export type StageStatusItem =
-  | { 'changed deps': Record<string, ChangeKind> }
+  | { 'changed deps': Record<string, ChangeKind | Record<string, 'modified' | 'deleted' | 'new'>> }
   | { 'changed outs': Record<string, ChangeKind> }
   | string;
 export type StatusReport = Record<string, StageStatusItem[]>;
@@ -76,21 +77,8 @@ export async function computeStatus(
 
 /** DVC's text rendering: one tab per level, leaves as `<status>:` padded to 20 + path. */
 export function formatStatus(report: StatusReport): string {
-  const lines: string[] = [];
-  for (const [stage, items] of Object.entries(report)) {
-    lines.push(`${stage}:`);
-    for (const item of items) {
-      if (typeof item === 'string') {
-        lines.push(`\t${item}`);
-        continue;
-      }
-      for (const [group, changes] of Object.entries(item)) {
-        lines.push(`\t${group}:`);
-        for (const [path, change] of Object.entries(changes as Record<string, string>)) {
-          lines.push(`\t\t${`${change}:`.padEnd(20)}${path}`);
-        }
-      }
-    }
-  }
-  return lines.join('\n');
+  // Same shape as the pipeline's entries (a stage name → its change groups), typed loosely here.
+  return Object.keys(report).length === 0
+    ? ''
+    : formatPipelineStatus(report as Parameters<typeof formatPipelineStatus>[0]);
 }
