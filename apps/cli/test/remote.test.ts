@@ -87,7 +87,8 @@ async function roundTrip(dir: string, before: Record<string, string>, remote: st
   expect(workspace(dir)).toEqual(before);
 }
 
-describe('remotes: local folder', () => {
+// Each test runs the CLI a dozen times or more; on a loaded 2-core runner that can pass a minute.
+describe('remotes: local folder', { timeout: 240_000 }, () => {
   it('pushes, pulls back byte-identical, and refuses a tampered object', async () => {
     const { dir, before } = await repoWithData();
     const store = tempDir('cairn-remote-');
@@ -183,7 +184,7 @@ describe('remotes: local folder', () => {
   });
 });
 
-describe('cairn remote', () => {
+describe('cairn remote', { timeout: 240_000 }, () => {
   it('round-trips add / modify / default / list / rename / remove and keeps secrets out', async () => {
     const dir = await gitRepo();
     await cairn(['init'], { cwd: dir });
@@ -270,7 +271,7 @@ describe('cairn remote', () => {
   });
 });
 
-describe('remotes: S3 emulator', () => {
+describe('remotes: S3 emulator', { timeout: 240_000 }, () => {
   let s3: Emulator;
   beforeAll(async () => {
     s3 = await startS3();

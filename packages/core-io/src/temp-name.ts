@@ -13,9 +13,14 @@ const MAX_BASE_LENGTH = 120;
  */
 export function tempPathFor(target: string): string {
   const base = basename(target).slice(0, MAX_BASE_LENGTH);
-  const random = randomBytes(6).toString('hex');
-  return join(dirname(target), `.${base}.${process.pid}.${random}${TEMP_SUFFIX}`);
+  const unique = `${processToken}${(++counter).toString(36)}`;
+  return join(dirname(target), `.${base}.${process.pid}.${unique}${TEMP_SUFFIX}`);
 }
+
+// A random token per process plus a counter: unique names without a CSPRNG call per file (that
+// call showed up in profiles of 20,000-object transfers). Exclusive opens (`wx`) catch the rest.
+const processToken = randomBytes(4).toString('hex');
+let counter = 0;
 
 /** The pid recorded in a temporary file's name, or undefined when the name is not one of ours. */
 export function tempNamePid(name: string): number | undefined {

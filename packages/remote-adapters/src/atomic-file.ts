@@ -1,7 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { fsyncDir, TEMP_SUFFIX } from '@cairn/core-io';
+import { dirname } from 'node:path';
+import { fsyncDir, TEMP_SUFFIX, tempPathFor } from '@cairn/core-io';
 import { toBytes } from './streams.js';
 
 /**
@@ -35,14 +35,10 @@ export async function writeStreamAtomic(
   options: StreamAtomicOptions,
 ): Promise<{ bytes: number; md5: string | undefined }> {
   const dir = dirname(path);
-  await mkdir(dir, {
-    recursive: true,
-    ...(options.dirMode === undefined ? {} : { mode: options.dirMode }),
-  });
   const temp = tempPathFor(path);
   const hash = options.md5 ? createHash('md5') : undefined;
   let bytes = 0;
-  const handle = await open(temp, 'wx', 0o600);
+  const handle = await openCreatingDir(temp, dir, options.dirMode);
   let renamed = false;
   try {
     for await (const raw of source) {
@@ -74,16 +70,24 @@ export async function writeStreamAtomic(
   }
 }
 
-/** `.<name>.<pid>.<random>.cairn-tmp` in the target's folder (core-io's temp naming). */
-export function tempPathFor(target: string): string {
-  const base = basename(target).slice(0, 120);
-  return join(
-    dirname(target),
-    `.${base}.${process.pid}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`,
-  );
-}
-
 /** True for temp files of an atomic write in progress (or left by a killed process). */
 export function isTempName(name: string): boolean {
   return name.startsWith('.') && (name.endsWith(TEMP_SUFFIX) || name.endsWith('.tmp'));
+}
+
+// Folders this process already made (or found): a mkdir per object was a tenth of a 20,000-object
+// push. A folder deleted behind our back shows up as ENOENT on open and is simply made again.
+const madeDirs = new Set<string>();
+
+async function openCreatingDir(temp: string, dir: string, dirMode: number | undefined) {
+  if (madeDirs.has(dir)) {
+    try {
+      return await open(temp, 'wx', 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+  await mkdir(dir, { recursive: true, ...(dirMode === undefined ? {} : { mode: dirMode }) });
+  madeDirs.add(dir);
+  return open(temp, 'wx', 0o600);
 }
