@@ -79,6 +79,7 @@ export {
   type PyScalar,
   type PyValue,
   pyEquals,
+  pyFormatG,
   pyRepr,
   pyRound,
   pyStr,
