@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { git, gitRaw } from '@cairn/core-io';
+import { gitRevSource, loadPipeline } from '@cairn/pipeline';
 import { CairnError, type ProgressListener } from '@cairn/types';
 import { type CheckoutResult, checkoutEntries } from '../data/checkout.js';
 import { DataContext } from '../data/context.js';
@@ -86,7 +87,20 @@ async function experimentOutputs(root: string, top: string, rev: string): Promis
     const abs = join(root, inRoot);
     entries.push(...(isLock ? lockEntries(root, abs, text) : pointerEntries(root, abs, text)));
   }
-  return entries.filter((e) => e.kind === 'out' && e.cached);
+  // dvc.lock does not say which outputs are `cache: false` (metrics kept in git); the
+  // experiment's dvc.yaml does.
+  const pipeline = await loadPipeline({ root, source: await gitRevSource(root, rev) });
+  const cached = new Set(
+    pipeline.stages.flatMap((s) =>
+      s.outs.filter((o) => o.cache && !o.external).map((o) => `${s.addressing}\0${o.path}`),
+    ),
+  );
+  return entries.filter(
+    (e) =>
+      e.kind === 'out' &&
+      e.cached &&
+      (e.source === 'pointer' || cached.has(`${e.stage}\0${toPosix(relative(root, e.path))}`)),
+  );
 }
 
 export async function applyExperiment(

@@ -117,7 +117,6 @@ export async function runExperiment(
     const committed = await commitCopy(copy.dir, copy.root, baseline, copy.untracked);
     const ref = expRefName(baseline, name);
     await storeRef(repo.root, ref, committed.rev, name, force);
-    say(`Ran experiment(s): ${name}`);
     return {
       name,
       ref,
