@@ -7,7 +7,7 @@
  */
 import { relative, resolve } from 'node:path';
 import { headSha } from '@cairn/core-io';
-import { CairnError, type ProgressListener } from '@cairn/types';
+import { CairnError, isCairnError, type ProgressListener } from '@cairn/types';
 import type { ReproStage } from '../pipeline/repro.js';
 import type { CommandOutput } from '../pipeline/run-commands.js';
 import type { Repo } from '../repo.js';
@@ -76,6 +76,8 @@ export async function runExperiment(
   const baseline = await requireBaseline(repo);
   const force = options.force ?? false;
   const all = await listExpRefs(repo.root);
+  const taken = new Set(all.map((r) => r.name));
+  const seed = [baseline, ...(options.targets ?? []), '\0', ...(options.set ?? [])].join('\n');
   let name = options.name;
   if (name !== undefined) {
     await assertValidName(repo.root, name);
@@ -83,8 +85,7 @@ export async function runExperiment(
       throw experimentExists(name);
     }
   } else {
-    const seed = [baseline, ...(options.targets ?? []), '\0', ...(options.set ?? [])].join('\n');
-    name = generateName(seed, new Set(all.map((r) => r.name)));
+    name = generateName(seed, taken);
   }
   const say = options.onMessage ?? (() => {});
   say(`Reproducing experiment '${name}'`);
@@ -115,8 +116,20 @@ export async function runExperiment(
       ...onProgress,
     });
     const committed = await commitCopy(copy.dir, copy.root, baseline, copy.untracked);
-    const ref = expRefName(baseline, name);
-    await storeRef(repo.root, ref, committed.rev, name, force);
+    let ref = expRefName(baseline, name);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await storeRef(repo.root, ref, committed.rev, name, force);
+        break;
+      } catch (error) {
+        // A parallel run took the generated name meanwhile: take the next one.
+        const raced = isCairnError(error) && error.code === 'CAIRN_EXP_EXISTS';
+        if (!raced || options.name !== undefined || attempt >= 8) throw error;
+        taken.add(name);
+        name = generateName(seed, taken);
+        ref = expRefName(baseline, name);
+      }
+    }
     return {
       name,
       ref,
