@@ -191,6 +191,31 @@ export const commands: CommandTree = {
       },
     },
   },
+  exp: {
+    summary: 'Experiments: pipeline runs with changed params, kept as git refs (dvc exp).',
+    subcommands: {
+      run: {
+        summary: 'Run the pipeline as an experiment, in an isolated copy of the workspace.',
+        load: load(() => import('./commands/exp-run.js')),
+      },
+      show: {
+        summary: 'Print the workspace, HEAD and its experiments with metrics and params.',
+        load: load(() => import('./commands/exp-show.js')),
+      },
+      apply: {
+        summary: "Bring an experiment's files and data into the workspace.",
+        load: load(() => import('./commands/exp-apply.js')),
+      },
+      remove: {
+        summary: 'Delete experiments.',
+        load: load(() => import('./commands/exp-remove.js')),
+      },
+      list: {
+        summary: 'List experiment names per baseline.',
+        load: load(() => import('./commands/exp-list.js')),
+      },
+    },
+  },
   'check-git-binaries': {
     summary:
       'List files committed to git that belong in DVC (models, arrays, archives, big files).',

@@ -24,7 +24,7 @@ export {
   type GitBinary,
   parseSize,
 } from './git-binaries.js';
-export type { ParsingConfig } from './interpolate.js';
+export { flattenDict, type ParsingConfig } from './interpolate.js';
 export { type DataFormat, dataFormatOf, parseDataFile } from './load-data.js';
 export {
   computeLockEntry,
@@ -75,10 +75,12 @@ export {
 } from './pipeline.js';
 export {
   isPyDict,
+  isPyFloat,
   type PyDict,
   type PyScalar,
   type PyValue,
   pyEquals,
+  pyFormatG,
   pyRepr,
   pyRound,
   pyStr,

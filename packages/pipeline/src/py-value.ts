@@ -196,6 +196,51 @@ function roundDecimalString(text: string, digits: number): string {
   return negative ? `-${result}` : result;
 }
 
+/**
+ * Python's `format(x, '.<precision>g')` for a float (what `dvc exp show` prints): `precision`
+ * significant digits rounded half-even on the exact binary value, fixed notation when the
+ * exponent is in [-4, precision), trailing zeros dropped; `1.2346e+06`, where JavaScript's
+ * `toPrecision` gives `1.2346e+6` and keeps trailing zeros.
+ */
+export function pyFormatG(value: number, precision: number): string {
+  if (Number.isNaN(value)) return 'nan';
+  if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
+  const p = Math.max(1, precision);
+  const sign = value < 0 || Object.is(value, -0) ? '-' : '';
+  if (value === 0) return `${sign}0`;
+  const exact = exactDecimal(Math.abs(value));
+  const [intPart = '', frac = ''] = exact.split('.');
+  const all = intPart + frac;
+  const first = all.search(/[1-9]/);
+  let exponent = intPart.length - 1 - first;
+  const significant = all.slice(first);
+  let kept = significant.slice(0, p).padEnd(p, '0');
+  const rest = significant.slice(p);
+  const next = rest[0] ?? '0';
+  const up =
+    next > '5' ||
+    (next === '5' && (/[1-9]/.test(rest.slice(1)) || Number(kept[kept.length - 1]) % 2 === 1));
+  if (up) {
+    kept = (BigInt(kept) + 1n).toString();
+    if (kept.length > p) {
+      exponent += 1;
+      kept = kept.slice(0, p);
+    }
+  }
+  const trim = (text: string) =>
+    text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
+  if (exponent >= -4 && exponent < p) {
+    const text =
+      exponent >= 0
+        ? `${kept.slice(0, exponent + 1)}.${kept.slice(exponent + 1)}`
+        : `0.${'0'.repeat(-exponent - 1)}${kept}`;
+    return sign + trim(text);
+  }
+  const mantissa = trim(`${kept[0]}.${kept.slice(1)}`);
+  const expText = String(Math.abs(exponent)).padStart(2, '0');
+  return `${sign}${mantissa}e${exponent < 0 ? '-' : '+'}${expText}`;
+}
+
 /** `round()` that keeps the value a float, as Python's does for a float argument. */
 export function pyRoundFloat(value: number | PyFloat, digits: number): number | PyFloat {
   return pyFloat(pyRound(toNumber(value), digits));

@@ -27,6 +27,36 @@ export {
   type StatusReport,
 } from './data/status.js';
 export { type DoctorReport, doctor, redactUrl } from './doctor.js';
+export type { ExpApplyOptions, ExpApplyResult } from './experiments/apply.js';
+export { Experiments } from './experiments/experiments.js';
+export type { ExpListEntry } from './experiments/list.js';
+export { generateName } from './experiments/names.js';
+export {
+  EXPS_NAMESPACE,
+  type ExpRef,
+  type ExpRefInfo,
+  expRefName,
+  parseExpRef,
+} from './experiments/refs.js';
+export type { ExpRemoveOptions } from './experiments/remove.js';
+export type { ExpRunOptions, ExpRunResult } from './experiments/run.js';
+export {
+  type ExpError,
+  type ExpFileData,
+  type ExpHashEntry,
+  type ExpOutEntry,
+  type ExpRange,
+  type ExpRevData,
+  type ExpShowOptions,
+  type ExpState,
+  experimentsToJson,
+} from './experiments/show.js';
+export {
+  type ExpTableOptions,
+  experimentsTable,
+  formatCell,
+  formatCreated,
+} from './experiments/table.js';
 export {
   DVC_GITIGNORE,
   DVCIGNORE_TEMPLATE,

@@ -26,6 +26,7 @@ import { openTracked } from './data/read.js';
 import { type RemoveResult, removeTargets } from './data/remove.js';
 import { computeStatus, type StatusReport } from './data/status.js';
 import { selectEntries } from './data/targets.js';
+import { Experiments } from './experiments/experiments.js';
 import { type InitOptions, initRepo } from './init.js';
 import { DVC_DIR, findRepoRoot } from './paths.js';
 import { type ReproOptions, type ReproResult, reproduce } from './pipeline/repro.js';
@@ -232,6 +233,11 @@ export class Repo {
     return DataContext.run(this, { ...options, write: 'repro' }, (ctx) =>
       reproduce(ctx, { ...options, cwd: options.cwd ?? this.root }),
     );
+  }
+
+  /** DVC-style experiments: `run`, `show`, `apply`, `remove`, `list` (src/experiments/). */
+  get experiments(): Experiments {
+    return new Experiments(this, (dir) => Repo.open(dir, { env: this.env }));
   }
 
   /** Delete cache objects that nothing in the chosen scope references. */
