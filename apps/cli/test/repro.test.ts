@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { BIN, cairn, GIT_ENV } from './helpers.js';
+import { BIN, cairn, GIT_ENV, gitRepo } from './helpers.js';
 import { pipelineRepo } from './pipeline-fixture.js';
 
 function ran(dir: string): string[] {
@@ -199,5 +199,23 @@ stages:
       'prepare:\n  scale: 2\ntrain:\n  lr: 2\n  epochs: 3\n',
     );
     expect(readFileSync(join(dir, 'metrics.json'), 'utf8')).toBe('{"score": 40}\n');
+  }, 60_000);
+
+  it('status reports stages of a dvc.yaml in a subfolder before their first run', async () => {
+    // No dvc.lock anywhere and no dvc.yaml at the root: only the subfolder's file names stages.
+    const dir = await gitRepo();
+    expect((await cairn(['init'], { cwd: dir })).exitCode).toBe(0);
+    expect((await cairn(['status', '-q'], { cwd: dir })).exitCode).toBe(0);
+    await mkdir(join(dir, 'sub'));
+    writeFileSync(
+      join(dir, 'sub', 'dvc.yaml'),
+      'stages:\n  hello:\n    cmd: echo hi > out.txt\n    outs:\n      - out.txt\n',
+    );
+    expect((await cairn(['status', '-q'], { cwd: dir })).exitCode).toBe(1);
+    const status = JSON.parse((await cairn(['status', '--json'], { cwd: dir })).stdout);
+    expect(Object.keys(status)).toEqual(['sub/dvc.yaml:hello']);
+    expect((await cairn(['repro'], { cwd: dir })).exitCode).toBe(0);
+    expect(readFileSync(join(dir, 'sub', 'out.txt'), 'utf8')).toBe('hi\n');
+    expect((await cairn(['status', '-q'], { cwd: dir })).exitCode).toBe(0);
   }, 60_000);
 });

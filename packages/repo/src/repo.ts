@@ -3,7 +3,6 @@
  * The CLI is a thin client of it; any Node program can use it the same way.
  */
 
-import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { DvcConfig, LinkType } from '@cairn/types';
@@ -21,7 +20,7 @@ import { type CheckoutOptions, type CheckoutResult, checkoutEntries } from './da
 import { type CommitResult, commitEntries } from './data/commit.js';
 import { DataContext, type OperationOptions } from './data/context.js';
 import { collectGarbage, type GcOptions, type GcResult } from './data/gc.js';
-import { collectEntries, type TrackedEntry, toPosix } from './data/outputs.js';
+import { collectEntries, collectTracked, type TrackedEntry, toPosix } from './data/outputs.js';
 import { openTracked } from './data/read.js';
 import { type RemoveResult, removeTargets } from './data/remove.js';
 import { computeStatus, type StatusReport } from './data/status.js';
@@ -193,15 +192,13 @@ export class Repo {
   /** What differs between the workspace and pointer files / `dvc.lock` (DVC's status shape). */
   async status(targets: readonly string[] = [], options: DataOptions = {}): Promise<StatusReport> {
     const cwd = options.cwd ?? this.root;
-    const tracked = await this.trackedEntries();
-    const hasStages =
-      tracked.some((e) => e.source === 'lock') || existsSync(join(this.root, 'dvc.yaml'));
+    const { entries: tracked, hasStageFiles } = await collectTracked(this.root, this.usesGit);
     // Stages are compared by the pipeline (command, params, cache flags from dvc.yaml); pointer
     // files by their entries.
     const entries = selectEntries(tracked, targets, cwd).filter((e) => e.source === 'pointer');
     return DataContext.run(this, options, async (ctx) => {
       const report = await computeStatus(ctx, entries, cwd);
-      if (!hasStages) return report;
+      if (!hasStageFiles) return report;
       const stages = await pipelineStatus(ctx, targets, toPosix(relative(this.root, cwd)));
       return { ...stages.report, ...report } as StatusReport;
     });

@@ -39,7 +39,7 @@ export function toPosix(path: string): string {
 export async function findDvcFiles(
   root: string,
   usesGit: boolean,
-): Promise<{ pointers: string[]; locks: string[] }> {
+): Promise<{ pointers: string[]; locks: string[]; stageFiles: string[] }> {
   let files: string[];
   if (usesGit && existsSync(join(root, '.git'))) {
     const out = await git(
@@ -52,6 +52,7 @@ export async function findDvcFiles(
         '--',
         '*.dvc',
         ':(glob)**/dvc.lock',
+        ':(glob)**/dvc.yaml',
       ],
       { cwd: root },
     );
@@ -61,12 +62,18 @@ export async function findDvcFiles(
   } else {
     files = walkTree(root)
       .files.map((f) => f.path)
-      .filter((f) => f.endsWith('.dvc') || f === 'dvc.lock' || f.endsWith('/dvc.lock'));
+      .filter((f) => f.endsWith('.dvc') || isNamed(f, 'dvc.lock') || isNamed(f, 'dvc.yaml'));
   }
   const inDvcDir = (f: string) => f === '.dvc' || f.startsWith('.dvc/');
   const pointers = files.filter((f) => f.endsWith('.dvc') && !inDvcDir(f)).sort();
-  const locks = files.filter((f) => f === 'dvc.lock' || f.endsWith('/dvc.lock')).sort();
-  return { pointers: pointers.map((f) => join(root, f)), locks: locks.map((f) => join(root, f)) };
+  const locks = files.filter((f) => isNamed(f, 'dvc.lock')).sort();
+  const stageFiles = files.filter((f) => isNamed(f, 'dvc.yaml')).sort();
+  const abs = (list: string[]) => list.map((f) => join(root, f));
+  return { pointers: abs(pointers), locks: abs(locks), stageFiles: abs(stageFiles) };
+}
+
+function isNamed(relpath: string, name: string): boolean {
+  return relpath === name || relpath.endsWith(`/${name}`);
 }
 
 function oidOf(entry: DvcEntry): string | undefined {
@@ -153,12 +160,20 @@ export function lockEntries(root: string, file: string, text: string): TrackedEn
 
 /** Every tracked entry of the workspace. */
 export async function collectEntries(root: string, usesGit: boolean): Promise<TrackedEntry[]> {
-  const { pointers, locks } = await findDvcFiles(root, usesGit);
+  return (await collectTracked(root, usesGit)).entries;
+}
+
+/** Tracked entries, and whether any `dvc.yaml` exists (stages that may not be locked yet). */
+export async function collectTracked(
+  root: string,
+  usesGit: boolean,
+): Promise<{ entries: TrackedEntry[]; hasStageFiles: boolean }> {
+  const { pointers, locks, stageFiles } = await findDvcFiles(root, usesGit);
   const entries: TrackedEntry[] = [];
   for (const file of pointers)
     entries.push(...pointerEntries(root, file, readFileSync(file, 'utf8')));
   for (const file of locks) entries.push(...lockEntries(root, file, readFileSync(file, 'utf8')));
-  return entries;
+  return { entries, hasStageFiles: stageFiles.length > 0 };
 }
 
 /** True when `path` is `container` or lies below it. */
