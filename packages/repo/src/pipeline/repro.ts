@@ -189,7 +189,7 @@ function canCheckOut(stage: Stage, changes: readonly StatusEntry[]): boolean {
     if (typeof change !== 'object' || !('changed outs' in change)) return false;
     for (const [path, why] of Object.entries(change['changed outs'])) {
       const out = stage.outs.find((o) => o.path === path);
-      if (!out || !out.cache || why === 'not in cache') return false;
+      if (!out?.cache || why === 'not in cache') return false;
     }
   }
   return true;
