@@ -1,4 +1,14 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -18,6 +28,50 @@ function temp(): string {
 }
 
 describe('ObjectStore', () => {
+  it('remembers that a tree is complete until an object is added or removed', async () => {
+    const dir = temp();
+    const files = join(dir, 'cache', 'files', 'md5');
+    const oids: string[] = [];
+    for (const text of ['a', 'b', 'c']) {
+      writeFileSync(join(dir, text), text);
+      oids.push((await new ObjectStore(join(dir, 'cache')).insertFile(join(dir, text))).oid);
+    }
+    // Folder mtimes in the past: a stamp younger than two seconds is never recorded.
+    const age = () => {
+      const past = new Date(Date.now() - 60_000);
+      for (const name of ['', ...readdirSync(files)]) utimesSync(join(files, name), past, past);
+    };
+    age();
+    const state = StateIndex.inMemory();
+    const dirOid = 'd41d8cd98f00b204e9800998ecf8427e.dir';
+    const open = () => new ObjectStore(join(dir, 'cache'), state);
+    expect(open().hasTreeContents(dirOid, oids)).toBe(true);
+    // Remembered: not even the listing is consulted now.
+    const listings = () => {
+      const store = open();
+      let asked = 0;
+      const listing = store.listOids.bind(store);
+      store.listOids = (hashName) => {
+        asked++;
+        return listing(hashName);
+      };
+      return { store, asked: () => asked };
+    };
+    const remembered = listings();
+    expect(remembered.store.hasTreeContents(dirOid, oids)).toBe(true);
+    expect(remembered.asked()).toBe(0);
+    // An object removed behind the store's back: its folder's mtime gives it away.
+    const gone = remembered.store.path(oids[1] as string);
+    renameSync(gone, join(dir, 'moved'));
+    expect(open().hasTreeContents(dirOid, oids)).toBe(false);
+    renameSync(join(dir, 'moved'), gone);
+    // Young folders: answered from the listing every time, never recorded.
+    expect(open().hasTreeContents(dirOid, oids)).toBe(true);
+    const young = listings();
+    expect(young.store.hasTreeContents(dirOid, oids)).toBe(true);
+    expect(young.asked()).toBe(1);
+  });
+
   it('places objects where DVC 3 and DVC 2 look for them', () => {
     const store = new ObjectStore('/repo/.dvc/cache');
     const oid = 'acbd18db4cc2f85cedef654fccc4a4d8';

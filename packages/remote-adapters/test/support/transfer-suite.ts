@@ -26,6 +26,7 @@ import {
   withPeakBufferMemory,
   writeObject,
 } from './cache.js';
+import { SOURCE_SMALL_OBJECTS } from './global-source.js';
 
 const MiB = 1 << 20;
 
@@ -43,7 +44,7 @@ export interface TransferTarget {
   };
   /** A real bucket: slower, so the timeouts are longer. */
   real?: boolean;
-  /** Small objects in the bulk test (default 20,000). */
+  /** Small objects in the bulk test (default `SOURCE_SMALL_OBJECTS`). */
   smallObjects?: number;
   /** Size of the large object (default 200 MiB). */
   largeBytes?: number;
@@ -55,7 +56,7 @@ export interface TransferTarget {
  * emulator) injected faults.
  */
 export function describeTransfers(target: TransferTarget): void {
-  const smallCount = target.smallObjects ?? 20_000;
+  const smallCount = target.smallObjects ?? SOURCE_SMALL_OBJECTS;
   const largeBytes = target.largeBytes ?? 200 * MiB;
   // Real clouds answer in tens of milliseconds, not microseconds.
   const slow = target.real ? 10 : 1;

@@ -58,19 +58,9 @@ export class DataContext implements HashContext {
     return ctx;
   }
 
-  private oidSets = new Map<string, Set<string>>();
-
-  /**
-   * Whether the cache holds an object, answered from one listing of the store (256 readdirs)
-   * instead of one stat per object: for checks over whole directories.
-   */
+  /** Whether the cache holds an object (one listing of the store; see `ObjectStore.listed`). */
   hasObject(oid: string, hashName: 'md5' | 'md5-dos2unix' = 'md5'): boolean {
-    let set = this.oidSets.get(hashName);
-    if (!set) {
-      set = new Set(this.store.listOids(hashName));
-      this.oidSets.set(hashName, set);
-    }
-    return set.has(oid);
+    return this.store.listed(oid, hashName);
   }
 
   pool = (): HashPool => {

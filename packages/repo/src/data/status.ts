@@ -42,7 +42,11 @@ async function inCache(
   const oid = entry.oid as string;
   if (!existsSync(ctx.store.path(oid, entry.hashName))) return false;
   if (current.kind !== 'dir' || !isDirOid(oid)) return true;
-  return current.files.every((f) => ctx.hasObject(f.md5, entry.hashName));
+  return ctx.store.hasTreeContents(
+    current.oid,
+    current.files.map((f) => f.md5),
+    entry.hashName,
+  );
 }
 
 export async function computeStatus(

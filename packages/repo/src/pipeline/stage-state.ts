@@ -66,7 +66,11 @@ export async function measureStage(
       if (!isDirOid(locked.value) || current?.kind !== 'dir' || current.oid !== locked.value) {
         return true;
       }
-      return current.files.every((f) => ctx.hasObject(f.md5, hashName));
+      return ctx.store.hasTreeContents(
+        current.oid,
+        current.files.map((f) => f.md5),
+        hashName,
+      );
     },
   };
   return { state, hashes };
