@@ -2,10 +2,10 @@
 // The main job on embedded defaults, end to end with the real `cairn` binary in a fresh temp git
 // repository: init, doctor, then versioning a small generated dataset (add, commit to git, delete,
 // status, checkout, status -q as a CI guard, push to a local-folder remote, wipe, pull), metrics
-// from a predictions file (eval), and the same evaluation as a one-stage pipeline (repro, skip
-// when unchanged, -S a param, metrics show). Each step prints the command and its output; any
-// failure stops the run with a non-zero exit code. Set CAIRN_QUICKSTART_KEEP=1 to keep the folder
-// afterwards.
+// from a predictions file (eval), the same evaluation as a one-stage pipeline (repro, skip when
+// unchanged, -S a param, metrics diff), and two experiments compared by exp show. Each step
+// prints the command and its output; any failure stops the run with a non-zero exit code. Set
+// CAIRN_QUICKSTART_KEEP=1 to keep the folder afterwards.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -106,6 +106,11 @@ try {
   cairn('repro');
   cairn('repro', '-S', 'eval.threshold=0.6');
   cairn('metrics', 'diff');
+  cairn('status', '-q');
+  // Experiments: each runs in an isolated copy and is kept as a git ref; the workspace stays.
+  cairn('exp', 'run', '-S', 'eval.threshold=0.3', '-n', 'lenient');
+  cairn('exp', 'run', '-S', 'eval.threshold=0.8', '-n', 'strict');
+  cairn('exp', 'show');
   cairn('status', '-q');
   run('git', ['log', '--oneline', '--stat']);
   console.log('\nQuickstart finished: OK');

@@ -311,15 +311,23 @@ export class ObjectStore {
    * adding or removing a name changes its prefix folder's mtime, so the newest mtime of the 257
    * folders stamps the store's contents. A stamp younger than two seconds is not recorded
    * (mtimes are coarse; a change in the same tick would go unseen). Saves listing 100,000
-   * objects on every `status` of an unchanged 100,000-file folder.
+   * objects on every `status` of an unchanged 100,000-file folder. `memo` is where the answer is
+   * kept (default: the store's own index; `status` passes the workspace index it has loaded
+   * anyway, as the store's holds an entry per object).
    */
-  hasTreeContents(dirOid: string, oids: Iterable<string>, hashName: HashName = 'md5'): boolean {
+  hasTreeContents(
+    dirOid: string,
+    oids: Iterable<string>,
+    options: { hashName?: HashName; memo?: StateIndex } = {},
+  ): boolean {
+    const hashName = options.hashName ?? 'md5';
+    const memo = options.memo ?? this.state;
     const stamp = this.contentsStamp(hashName);
     const key = `contents:${hashName}:${dirOid}`;
     const name = dirOid.slice(0, 32);
-    if (stamp !== undefined && this.state?.get(key, stamp) === name) return true;
+    if (stamp !== undefined && memo?.get(key, stamp) === name) return true;
     for (const oid of oids) if (!this.listed(oid, hashName)) return false;
-    if (stamp !== undefined && Date.now() - stamp.mtimeMs > 2000) this.state?.set(key, stamp, name);
+    if (stamp !== undefined && Date.now() - stamp.mtimeMs > 2000) memo?.set(key, stamp, name);
     return true;
   }
 

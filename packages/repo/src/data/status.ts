@@ -45,7 +45,7 @@ async function inCache(
   return ctx.store.hasTreeContents(
     current.oid,
     current.files.map((f) => f.md5),
-    entry.hashName,
+    { hashName: entry.hashName, memo: ctx.state },
   );
 }
 

@@ -69,7 +69,7 @@ export async function measureStage(
       return ctx.store.hasTreeContents(
         current.oid,
         current.files.map((f) => f.md5),
-        hashName,
+        { hashName: hashName, memo: ctx.state },
       );
     },
   };
