@@ -34,7 +34,6 @@ interface Entry extends FileStat {
 type Stored = Entry | string;
 
 const HEADER = 'cairn-state v1\n';
-const MD5 = /^[0-9a-f]{32}$/;
 
 export class StateIndex {
   private readonly entries = new Map<string, Stored>();
@@ -169,11 +168,17 @@ function formatLine(path: string, stat: FileStat, md5: string): string {
 
 /** Parses `md5\tsize\tino\tmtime` (a line without its path). */
 function parseFields(fields: string): Entry | undefined {
-  const parts = fields.split('\t');
-  if (parts.length !== 4) return undefined;
-  const [md5, size, ino, mtimeMs] = parts as [string, string, string, string];
-  if (!MD5.test(md5)) return undefined;
-  const entry = { md5, size: Number(size), ino: Number(ino), mtimeMs: Number(mtimeMs) };
+  // Hand-rolled rather than split + regex: `status` of 100,000 files parses every line.
+  if (fields.length < 39 || fields.charCodeAt(32) !== 9 || !isLowerHex32(fields)) return undefined;
+  const second = fields.indexOf('\t', 33);
+  const third = second === -1 ? -1 : fields.indexOf('\t', second + 1);
+  if (third === -1 || fields.indexOf('\t', third + 1) !== -1) return undefined;
+  const entry = {
+    md5: fields.slice(0, 32),
+    size: Number(fields.slice(33, second)),
+    ino: Number(fields.slice(second + 1, third)),
+    mtimeMs: Number(fields.slice(third + 1)),
+  };
   if (
     !Number.isFinite(entry.size) ||
     !Number.isFinite(entry.ino) ||
@@ -182,6 +187,15 @@ function parseFields(fields: string): Entry | undefined {
     return undefined;
   }
   return entry;
+}
+
+/** The first 32 characters are lowercase hex digits. */
+function isLowerHex32(text: string): boolean {
+  for (let i = 0; i < 32; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
 }
 
 function escapePath(path: string): string {
