@@ -69,5 +69,7 @@ describe('writeFileAtomic under SIGKILL', () => {
     expect([...seen].sort()).toEqual(['A', 'B']);
     // Some kills must have hit a write in progress, or the test proved nothing.
     expect(lanes.reduce((n, lane) => n + lane.litter, 0)).toBeGreaterThan(0);
-  });
+    // Each kill starts a Node process: ~0.1 s idle, several times that when CI runs every
+    // package's tests at once on two cores.
+  }, 300_000);
 });
