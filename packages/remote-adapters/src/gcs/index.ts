@@ -1,6 +1,6 @@
+import type { IncomingMessage } from 'node:http';
 import { isAbsolute, resolve } from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import type {
   RemoteBody,
   RemoteCallOptions,
@@ -9,33 +9,33 @@ import type {
   RemoteObjectInfo,
   RemoteWriteOptions,
 } from '@cairn/types';
-import {
-  type Bucket,
-  type File,
-  IdempotencyStrategy,
-  Storage,
-  type StorageOptions,
-} from '@google-cloud/storage';
+import { type Bucket, type File, Storage, type StorageOptions } from '@google-cloud/storage';
+import { chunkedUpload } from '../chunked-upload.js';
 import { type DriverContext, defaultJobsFor } from '../context.js';
 import { DriverKit } from '../driver-kit.js';
 import type { Failure } from '../errors.js';
+import { drain, HttpClient } from '../http/client.js';
 import { joinKey, keyUnder, trimSlashes } from '../keys.js';
 import { type GcsOptions, parseRemoteOptions } from '../options.js';
 import { Redactor } from '../redact.js';
-import {
-  isTransientNetworkError,
-  isTransientStatus,
-  RetryExhausted,
-  type RetryPolicy,
-  withRetry,
-} from '../retry.js';
-import { isStall, StallError, Watchdog, withDeadline } from '../stall.js';
-import { checkBodySize, isReplayable, openBody, peekBody, resilientRead } from '../streams.js';
+import { isTransientNetworkError, isTransientStatus, type RetryPolicy } from '../retry.js';
+import { withDeadline } from '../stall.js';
+import { resilientRead } from '../streams.js';
 
 const MiB = 1 << 20;
 /** Bodies up to one chunk go in one multipart request; larger ones resumable, chunk by chunk. */
 const CHUNK_SIZE = 8 * MiB;
 const LIST_PAGE = 1000;
+
+/** A resumable upload in progress: its session URI and what the server is known to hold. */
+interface UploadSession {
+  uri: URL;
+  persisted: number;
+  /** Bytes handed to the session so far (the total once the body ended). */
+  total: number;
+  /** A request failed midway: ask the server for its offset before sending more. */
+  unsure: boolean;
+}
 
 function statusOf(error: unknown): number | undefined {
   const code = (error as { code?: unknown; response?: { status?: unknown } } | undefined)?.code;
@@ -77,8 +77,9 @@ export function parseGcsUrl(url: string): { bucket: string; root: string } {
  *
  * Retries: the driver retries each request (with Cairn's policy, and a deadline per try: the
  * client's HTTP stack can hang on a response cut off mid-body, see stall.ts) and resumes broken
- * downloads. Resumable uploads of large objects go through a second client that retries by
- * itself, because only it can resume an upload chunk by chunk.
+ * downloads. Objects larger than one chunk go up through a resumable session driven here, one
+ * chunk per request: a failed chunk is retried from the bytes the server says it holds, and the
+ * object only appears with the last request, so a failed upload leaves nothing behind.
  */
 export async function createGcsRemote(context: DriverContext): Promise<RemoteDriver> {
   const options = parseRemoteOptions(context, 'gs');
@@ -90,28 +91,28 @@ export async function createGcsRemote(context: DriverContext): Promise<RemoteDri
     context.policy,
     classifyGcs,
   );
-  const plain = new Storage(storageOptions(options, context, false));
-  const resumable = new Storage(storageOptions(options, context, true));
+  const storage = new Storage(storageOptions(options, context));
   const jobs = defaultJobsFor('cloud', options.jobs);
   return new GcsRemote(
     context.name,
     displayUrl,
     root,
     kit,
-    { plain: plain.bucket(bucket), resumable: resumable.bucket(bucket) },
+    storage.bucket(bucket),
+    // The client sends no credentials to a custom endpoint without a key; nor do we.
+    endpointOf(options, context) === undefined || options.credentialpath !== undefined,
     jobs,
     context.policy,
     context.stallTimeoutMs,
   );
 }
 
-function storageOptions(
-  options: GcsOptions,
-  context: DriverContext,
-  clientRetries: boolean,
-): StorageOptions {
-  const endpoint = options.endpointurl ?? context.env.STORAGE_EMULATOR_HOST;
-  const policy = context.policy;
+function endpointOf(options: GcsOptions, context: DriverContext): string | undefined {
+  return options.endpointurl ?? context.env.STORAGE_EMULATOR_HOST;
+}
+
+function storageOptions(options: GcsOptions, context: DriverContext): StorageOptions {
+  const endpoint = endpointOf(options, context);
   const keyFilename =
     options.credentialpath === undefined
       ? undefined
@@ -127,17 +128,8 @@ function storageOptions(
           apiEndpoint: /^https?:\/\//i.test(endpoint) ? endpoint : `http://${endpoint}`,
           useAuthWithCustomEndpoint: keyFilename !== undefined,
         }),
-    retryOptions: {
-      autoRetry: clientRetries && policy.attempts > 1,
-      maxRetries: Math.max(1, policy.attempts - 1),
-      retryDelayMultiplier: 2,
-      maxRetryDelay: Math.max(1, policy.maxDelayMs / 1000),
-      totalTimeout: 600,
-      // Objects are content-addressed: writing one again writes the same bytes.
-      idempotencyStrategy: IdempotencyStrategy.RetryAlways,
-      retryableErrorFn: (error) =>
-        isTransientStatus(statusOf(error)) || isTransientNetworkError(error),
-    },
+    // The kit retries every request, with Cairn's policy, and resumable uploads chunk by chunk.
+    retryOptions: { autoRetry: false },
   };
 }
 
@@ -150,11 +142,15 @@ class GcsRemote implements RemoteDriver {
     readonly displayUrl: string,
     readonly root: string,
     readonly kit: DriverKit,
-    readonly buckets: { plain: Bucket; resumable: Bucket },
+    readonly bucket: Bucket,
+    readonly authenticated: boolean,
     readonly defaultJobs: number,
     readonly policy: RetryPolicy,
     readonly stallMs: number,
   ) {}
+
+  /** Clients for resumable-session requests, by protocol (http, https), made on first use. */
+  readonly #http: [HttpClient | undefined, HttpClient | undefined] = [undefined, undefined];
 
   /** One client call, retried by the kit; a try that stalls is given up after the deadline. */
   #call<T>(
@@ -167,18 +163,10 @@ class GcsRemote implements RemoteDriver {
     return this.kit.run(op, key, () => withDeadline(fn, deadlineMs, `${op} ${key}`), { signal });
   }
 
-  async #retryStalls<T>(fn: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-    try {
-      return await withRetry(fn, { policy: this.policy, isRetryable: isStall, signal });
-    } catch (error) {
-      throw error instanceof RetryExhausted ? error.lastError : error;
-    }
-  }
-
-  /** The object through the client that does not retry (the kit does). */
+  /** The object; the client does not retry (the kit does). */
   #file(key: string, generation?: string): File {
     this.kit.checkKey(key);
-    return this.buckets.plain.file(joinKey(this.root, key), generation ? { generation } : {});
+    return this.bucket.file(joinKey(this.root, key), generation ? { generation } : {});
   }
 
   async exists(key: string, options?: RemoteCallOptions): Promise<boolean> {
@@ -211,7 +199,7 @@ class GcsRemote implements RemoteDriver {
         'list',
         prefix,
         () =>
-          this.buckets.plain.getFiles({
+          this.bucket.getFiles({
             prefix: full,
             autoPaginate: false,
             maxResults: LIST_PAGE,
@@ -280,95 +268,142 @@ class GcsRemote implements RemoteDriver {
 
   async write(key: string, body: RemoteBody, options?: RemoteWriteOptions): Promise<void> {
     const signal = options?.signal;
-    this.kit.checkKey(key);
-    const size = body instanceof Uint8Array ? body.length : options?.size;
-    // Small bodies go in one request that the kit retries; a resumable upload that stalled is
-    // sent again from its first byte when the body can be replayed.
-    if (!isReplayable(body) || (size !== undefined && size <= CHUNK_SIZE)) {
-      return this.#writeOnce(key, body, options);
-    }
-    await this.kit.run(
-      'write',
+    const file = this.#file(key);
+    const metadata = { contentType: 'application/octet-stream' };
+    await chunkedUpload(
+      this.kit,
       key,
-      () => this.#retryStalls(() => this.#writeOnce(key, body, options), signal),
-      { signal, retry: false },
+      body,
+      {
+        single: (bytes) =>
+          withDeadline(
+            () => file.save(bytes, { resumable: false, validation: 'md5', metadata }),
+            this.#sendingMs(bytes.length),
+            `write ${key}`,
+          ),
+        begin: async () => {
+          const [uri] = await withDeadline(
+            () => file.createResumableUpload({ metadata }),
+            this.stallMs,
+            `write ${key}`,
+          );
+          return { uri: new URL(uri), persisted: 0, total: 0, unsure: false };
+        },
+        part: (session, index, bytes) =>
+          this.#sendChunk(session, index * CHUNK_SIZE, bytes, signal),
+        commit: (session) => this.#finishUpload(session, signal),
+        abort: async (session) => {
+          const response = await this.#session(session, 'DELETE', undefined, signal);
+          await drain(response);
+        },
+      },
+      // One chunk at a time: a resumable session takes its bytes in order.
+      { partSize: CHUNK_SIZE, concurrency: 1, size: options?.size, signal },
     );
   }
 
-  async #writeOnce(key: string, body: RemoteBody, options?: RemoteWriteOptions): Promise<void> {
-    const signal = options?.signal;
-    const size = options?.size;
-    const file = this.#file(key);
-    const metadata = { contentType: 'application/octet-stream' };
-    const peeked =
-      body instanceof Uint8Array
-        ? { first: Buffer.from(body.buffer, body.byteOffset, body.length), rest: undefined }
-        : await this.kit.run('write', key, () => peekBody(openBody(body), CHUNK_SIZE), {
-            signal,
-            retry: false,
-          });
-    if (peeked.rest === undefined && peeked.first.length <= CHUNK_SIZE) {
-      checkBodySize(this.kit, key, peeked.first.length, size);
-      const bytes = peeked.first;
-      await this.#call(
-        'write',
-        key,
-        () => file.save(bytes, { resumable: false, validation: 'md5', metadata }),
-        signal,
-        this.#sendingMs(bytes.length),
-      );
-      return;
+  /**
+   * Sends the bytes of one chunk the server does not hold yet (after a failed try it is asked
+   * first: a request cut off midway may have left part of the chunk there).
+   */
+  async #sendChunk(
+    session: UploadSession,
+    start: number,
+    bytes: Buffer,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const end = start + bytes.length;
+    session.total = Math.max(session.total, end);
+    if (session.unsure) {
+      const status = await this.#session(session, 'PUT', 'bytes */*', signal);
+      await drain(status);
+      this.#learnOffset(session, status);
+      session.unsure = false;
     }
-    const rest = peeked.rest;
-    const kit = this.kit;
-    // Resumable upload, one chunk per request; the object appears when the last chunk lands.
-    // A body that fails, or does not have the announced length, errors before the last chunk.
-    const target = this.buckets.resumable.file(joinKey(this.root, key)).createWriteStream({
-      resumable: true,
-      chunkSize: CHUNK_SIZE,
-      validation: 'md5',
-      metadata,
-    });
-    const stallMs = this.#sendingMs(CHUNK_SIZE);
-    const watchdog = new Watchdog(stallMs, () =>
-      target.destroy(new StallError(`write ${key}`, stallMs)),
-    );
-    target.on('progress', () => watchdog.touch());
-    let total = 0;
-    const counted = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        watchdog.touch();
-        total += chunk.length;
-        callback(null, chunk);
-      },
-      flush(callback) {
-        watchdog.touch();
-        try {
-          checkBodySize(kit, key, total, size);
-          callback();
-        } catch (error) {
-          callback(error as Error);
-        }
-      },
-    });
-    const source = Readable.from(
-      (async function* () {
-        yield peeked.first;
-        if (rest) yield* rest;
-      })(),
-      { objectMode: false },
-    );
-    watchdog.touch();
+    if (session.persisted >= end) return;
+    if (session.persisted < start) {
+      throw new Error(`the upload session holds ${session.persisted} bytes, expected ${start}`);
+    }
+    const from = session.persisted;
     try {
-      await this.kit.run(
-        'write',
-        key,
-        () => pipeline(source, counted, target, ...(signal ? [{ signal }] : [])),
-        { signal, retry: false },
+      const response = await this.#session(
+        session,
+        'PUT',
+        `bytes ${from}-${end - 1}/*`,
+        signal,
+        bytes.subarray(from - start),
       );
-    } finally {
-      watchdog.stop();
+      await drain(response);
+      this.#learnOffset(session, response);
+    } catch (error) {
+      session.unsure = true;
+      throw error;
     }
+  }
+
+  /** The final empty request that names the total size: the object appears with its answer. */
+  async #finishUpload(session: UploadSession, signal: AbortSignal | undefined): Promise<void> {
+    const response = await this.#session(session, 'PUT', `bytes */${session.total}`, signal);
+    await drain(response);
+    if (response.statusCode === 308) {
+      this.#learnOffset(session, response);
+      session.unsure = true;
+      throw new Error(`the upload session holds ${session.persisted} of ${session.total} bytes`);
+    }
+  }
+
+  /** Reads the persisted size from a `308` answer (`Range: bytes=0-N`; no header: nothing). */
+  #learnOffset(session: UploadSession, response: IncomingMessage): void {
+    if (response.statusCode !== 308) return;
+    const range = /^bytes=0-(\d+)$/.exec(String(response.headers.range ?? ''));
+    session.persisted = range ? Number(range[1]) + 1 : 0;
+  }
+
+  /** One request to a resumable session URI; statuses other than 2xx and 308 throw. */
+  async #session(
+    session: UploadSession,
+    method: 'PUT' | 'DELETE',
+    contentRange: string | undefined,
+    signal: AbortSignal | undefined,
+    body: Buffer = Buffer.alloc(0),
+  ): Promise<IncomingMessage> {
+    const https = session.uri.protocol === 'https:';
+    this.#http[https ? 1 : 0] ??= new HttpClient({
+      https,
+      maxSockets: this.defaultJobs,
+      verify: true,
+      connectTimeoutMs: this.stallMs,
+      readTimeoutMs: this.#sendingMs(CHUNK_SIZE),
+    });
+    const headers: Record<string, string> = {
+      ...(await this.#authHeaders()),
+      'content-length': String(body.length),
+      ...(contentRange ? { 'content-range': contentRange } : {}),
+    };
+    const client = this.#http[https ? 1 : 0] as HttpClient;
+    const response = await client.send({ method, url: session.uri, headers, body, signal });
+    const status = response.statusCode ?? 0;
+    // 499: the answer to a cancelled session.
+    if (
+      (status >= 200 && status < 300) ||
+      status === 308 ||
+      (method === 'DELETE' && status === 499)
+    ) {
+      return response;
+    }
+    await drain(response);
+    throw Object.assign(new Error(`HTTP ${status} ${response.statusMessage ?? ''}`.trim()), {
+      code: status,
+    });
+  }
+
+  /** The client's credentials, unless it sends none (an emulator endpoint without a key). */
+  async #authHeaders(): Promise<Record<string, string>> {
+    if (!this.authenticated) return {};
+    const headers: unknown = await this.bucket.storage.authClient.getRequestHeaders();
+    return headers instanceof Headers
+      ? Object.fromEntries(headers.entries())
+      : (headers as Record<string, string>);
   }
 
   /** How long sending `bytes` in one request may take: the stall timeout plus 256 KiB/s. */
@@ -388,5 +423,7 @@ class GcsRemote implements RemoteDriver {
     );
   }
 
-  async dispose(): Promise<void> {}
+  async dispose(): Promise<void> {
+    for (const client of this.#http) client?.dispose();
+  }
 }
