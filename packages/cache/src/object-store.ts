@@ -311,13 +311,13 @@ export class ObjectStore {
    * adding or removing a name changes its prefix folder's mtime, so the newest mtime of the 257
    * folders stamps the store's contents. A stamp younger than two seconds is not recorded
    * (mtimes are coarse; a change in the same tick would go unseen). Saves listing 100,000
-   * objects on every `status` of an unchanged 100,000-file folder. `memo` is where the answer is
-   * kept (default: the store's own index; `status` passes the workspace index it has loaded
-   * anyway, as the store's holds an entry per object).
+   * objects on every `status` of an unchanged 100,000-file folder. `oids` may be a function,
+   * called only when the memo does not answer. `memo` is where the answer is kept (default: the
+   * store's own index, which holds an entry per object; `status` passes a small one).
    */
   hasTreeContents(
     dirOid: string,
-    oids: Iterable<string>,
+    oids: Iterable<string> | (() => Iterable<string>),
     options: { hashName?: HashName; memo?: StateIndex } = {},
   ): boolean {
     const hashName = options.hashName ?? 'md5';
@@ -326,7 +326,9 @@ export class ObjectStore {
     const key = `contents:${hashName}:${dirOid}`;
     const name = dirOid.slice(0, 32);
     if (stamp !== undefined && memo?.get(key, stamp) === name) return true;
-    for (const oid of oids) if (!this.listed(oid, hashName)) return false;
+    for (const oid of typeof oids === 'function' ? oids() : oids) {
+      if (!this.listed(oid, hashName)) return false;
+    }
     if (stamp !== undefined && Date.now() - stamp.mtimeMs > 2000) memo?.set(key, stamp, name);
     return true;
   }

@@ -41,14 +41,14 @@ export class StateIndex {
   private lines = 0;
   /** The log ends in a torn line (an interrupted writer): terminate it before appending. */
   private tornTail = false;
+  /** Loaded on first use: a command that never asks (an unchanged folder's status) never reads it. */
+  private loaded = false;
 
   private constructor(private readonly file: string) {}
 
   /** Loads (or starts) the index stored in `dir` (normally `.dvc/tmp`). */
   static open(dir: string, name = 'cairn-state'): StateIndex {
-    const index = new StateIndex(join(dir, `${name}-v1.log`));
-    index.load();
-    return index;
+    return new StateIndex(join(dir, `${name}-v1.log`));
   }
 
   /** An index that is never persisted (for `--no-state` style use and tests). */
@@ -57,6 +57,7 @@ export class StateIndex {
   }
 
   get size(): number {
+    this.load();
     return this.entries.size;
   }
 
@@ -75,6 +76,7 @@ export class StateIndex {
   }
 
   private entry(path: string): Entry | undefined {
+    this.load();
     const stored = this.entries.get(path);
     if (typeof stored !== 'string') return stored;
     const entry = parseFields(stored);
@@ -99,6 +101,7 @@ export class StateIndex {
 
   /** Forgets a path (e.g. a corrupt object that was removed). */
   delete(path: string): void {
+    this.load();
     if (this.entries.delete(path))
       this.pending.push(formatLine(path, { ino: 0, mtimeMs: 0, size: -1 }, '-'));
   }
@@ -136,6 +139,8 @@ export class StateIndex {
   }
 
   private load(): void {
+    if (this.loaded) return;
+    this.loaded = true;
     if (this.file === '' || !existsSync(this.file)) return;
     const text = readFileSync(this.file, 'utf8');
     if (!text.startsWith(HEADER)) return; // unknown format: start afresh, it is only a cache

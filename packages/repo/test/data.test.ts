@@ -5,8 +5,10 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -212,6 +214,44 @@ describe('status, commit, remove, gc, read', () => {
     });
     expect(await repo.status(['a.txt'])).toEqual({
       'a.txt.dvc': [{ 'changed outs': { 'a.txt': 'modified' } }],
+    });
+  });
+
+  it('status of a settled folder sees every kind of change after its walk was remembered', async () => {
+    const repo = await newRepo();
+    writeTree(repo.root, { 'dir/a': 'aaaa', 'dir/sub/b': 'bbbb', 'dir/sub/c': 'cccc' });
+    // Older than the settle window, so the folder's walk is remembered with its hash.
+    const past = new Date(Date.now() - 3_600_000);
+    const age = (rel: string, when = past) => utimesSync(join(repo.root, rel), when, when);
+    for (const rel of ['dir/a', 'dir/sub/b', 'dir/sub/c']) age(rel);
+    await repo.add(['dir']);
+    expect(await repo.status()).toEqual({});
+    expect(await repo.status()).toEqual({});
+    const modified = { 'dir.dvc': [{ 'changed outs': { dir: 'modified' } }] };
+
+    // Same size, other bytes, an mtime that is also old: only the mtime differs from the memo.
+    writeFileSync(join(repo.root, 'dir/sub/b'), 'BBBB');
+    age('dir/sub/b', new Date(Date.now() - 1_800_000));
+    expect(await repo.status()).toEqual(modified);
+    writeFileSync(join(repo.root, 'dir/sub/b'), 'bbbb');
+    age('dir/sub/b');
+    expect(await repo.status()).toEqual({});
+
+    renameSync(join(repo.root, 'dir/sub/c'), join(repo.root, 'dir/sub/d'));
+    expect(await repo.status()).toEqual(modified);
+    renameSync(join(repo.root, 'dir/sub/d'), join(repo.root, 'dir/sub/c'));
+    expect(await repo.status()).toEqual({});
+
+    writeFileSync(join(repo.root, 'dir/sub/new'), '');
+    age('dir/sub/new');
+    expect(await repo.status()).toEqual(modified);
+    rmSync(join(repo.root, 'dir/sub/new'));
+    expect(await repo.status()).toEqual({});
+
+    // An object of the folder leaves the cache: the remembered walk does not hide it.
+    rmSync(join(repo.cacheDir, 'files/md5/74/b87337454200d4d33f80c4663dc5e5'));
+    expect(await repo.status()).toEqual({
+      'dir.dvc': [{ 'changed outs': { dir: 'not in cache' } }],
     });
   });
 

@@ -23,6 +23,7 @@ export interface RepoLike {
 
 export class DataContext implements HashContext {
   readonly state: StateIndex;
+  readonly memos: StateIndex;
   readonly store: ObjectStore;
   readonly ignore: DvcIgnore;
   readonly onProgress?: ProgressListener;
@@ -36,6 +37,7 @@ export class DataContext implements HashContext {
     options: OperationOptions,
   ) {
     this.state = StateIndex.open(repo.tmpDir);
+    this.memos = StateIndex.open(repo.tmpDir, 'cairn-memos');
     // Cache objects are remembered apart from workspace files, so `status` never loads them.
     this.store = new ObjectStore(repo.cacheDir, () => {
       this.objectState ??= StateIndex.open(repo.tmpDir, 'cairn-objects');
@@ -71,6 +73,7 @@ export class DataContext implements HashContext {
   /** Persists what the state indexes learnt so far. */
   async flush(): Promise<void> {
     await this.state.flush();
+    await this.memos.flush();
     await this.objectState?.flush();
   }
 

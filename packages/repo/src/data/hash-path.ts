@@ -13,6 +13,7 @@ import {
 import {
   type DvcIgnore,
   type HashPool,
+  hashBytes,
   hashFile,
   hashFileDos2Unix,
   type WalkEntry,
@@ -22,6 +23,8 @@ import type { ProgressListener } from '@cairn/types';
 
 export interface HashContext {
   state: StateIndex;
+  /** Small memos kept apart from the per-file entries: folder walks, tree completeness. */
+  memos: StateIndex;
   pool: () => HashPool;
   ignore: DvcIgnore;
   onProgress?: ProgressListener;
@@ -37,9 +40,12 @@ export interface DirFile {
   stored?: 'written' | 'present';
 }
 
+export type FileHash = { kind: 'file'; md5: string; size: number; isexec: boolean };
 export type PathHash =
-  | { kind: 'file'; md5: string; size: number; isexec: boolean }
+  | FileHash
   | { kind: 'dir'; oid: string; size: number; nfiles: number; files: DirFile[]; tree: Tree };
+/** A path's hash without a folder's file list (what status compares). */
+export type PathSummary = FileHash | { kind: 'dir'; oid: string; size: number; nfiles: number };
 
 /** State keys of legacy (dos2unix) hashes are kept apart from plain md5 ones. */
 function stateKey(path: string, hashName: HashName): string {
@@ -145,17 +151,58 @@ export async function hashPath(
 ): Promise<PathHash | undefined> {
   const info = statOrUndefined(path);
   if (info === undefined) return undefined;
-  if (!info.isDirectory()) {
-    const md5 = await hashFileCached(ctx, path, info, hashName);
-    return { kind: 'file', md5, size: info.size, isexec: (info.mode & 0o111) !== 0 };
-  }
+  if (!info.isDirectory()) return hashOneFile(ctx, path, info, hashName);
   const { files } = walkTree(path, { dvcignore: ctx.ignore });
+  return hashWalkedDir(ctx, path, files, hashName, options.storeInto);
+}
+
+/**
+ * `hashPath` for comparisons: a folder whose walk (every file's path, inode, mtime and size) is
+ * the one recorded with its last hash gets that hash back without a state lookup per file or
+ * rebuilding its `.dir` listing.
+ */
+export async function summarizePath(
+  ctx: HashContext,
+  path: string,
+  hashName: HashName = 'md5',
+): Promise<PathSummary | undefined> {
+  const info = statOrUndefined(path);
+  if (info === undefined) return undefined;
+  if (!info.isDirectory()) return hashOneFile(ctx, path, info, hashName);
+  const { files } = walkTree(path, { dvcignore: ctx.ignore });
+  const walk = walkFingerprint(files);
+  const known = ctx.memos.get(walkMemoKey(path, hashName), walk.stamp);
+  if (known !== undefined) {
+    return { kind: 'dir', oid: `${known}.dir`, size: walk.size, nfiles: files.length };
+  }
+  const { oid, size, nfiles } = await hashWalkedDir(ctx, path, files, hashName, undefined, walk);
+  return { kind: 'dir', oid, size, nfiles };
+}
+
+async function hashOneFile(
+  ctx: HashContext,
+  path: string,
+  info: Stats,
+  hashName: HashName,
+): Promise<FileHash> {
+  const md5 = await hashFileCached(ctx, path, info, hashName);
+  return { kind: 'file', md5, size: info.size, isexec: (info.mode & 0o111) !== 0 };
+}
+
+async function hashWalkedDir(
+  ctx: HashContext,
+  path: string,
+  files: WalkEntry[],
+  hashName: HashName,
+  storeInto: ObjectStore | undefined,
+  walk = walkFingerprint(files),
+): Promise<Extract<PathHash, { kind: 'dir' }>> {
   const stored = new Map<number, 'written' | 'present'>();
   const md5s = await hashFilesCached(
     ctx,
     files,
     hashName,
-    options.storeInto && hashName === 'md5' ? { store: options.storeInto, stored } : undefined,
+    storeInto && hashName === 'md5' ? { store: storeInto, stored } : undefined,
   );
   const dirFiles: DirFile[] = files.map((f, i) => ({
     relpath: f.path,
@@ -165,6 +212,52 @@ export async function hashPath(
     ...(stored.has(i) ? { stored: stored.get(i) } : {}),
   }));
   const tree = buildTree(dirFiles.map((f) => ({ relpath: f.relpath, md5: f.md5 })));
-  const size = dirFiles.reduce((sum, f) => sum + f.size, 0);
-  return { kind: 'dir', oid: tree.oid, size, nfiles: dirFiles.length, files: dirFiles, tree };
+  // A walk that includes a file modified in the last moments is not vouched for: a later write
+  // within the same mtime tick would go unseen.
+  if (walk.settled) ctx.memos.set(walkMemoKey(path, hashName), walk.stamp, tree.oid.slice(0, 32));
+  return {
+    kind: 'dir',
+    oid: tree.oid,
+    size: walk.size,
+    nfiles: dirFiles.length,
+    files: dirFiles,
+    tree,
+  };
+}
+
+function walkMemoKey(path: string, hashName: HashName): string {
+  return `walk:${hashName}:${path}`;
+}
+
+/** Files modified this recently are not trusted to keep their mtime across a rewrite. */
+const SETTLE_MS = 2000;
+
+/**
+ * The md5 of a walk's (path, inode, mtime, size) list, in the three number slots the memo index
+ * keeps per key (48 + 48 + 32 bits), plus the total size and whether every mtime has settled.
+ */
+function walkFingerprint(files: readonly WalkEntry[]): {
+  stamp: { ino: number; mtimeMs: number; size: number };
+  size: number;
+  settled: boolean;
+} {
+  const lines = new Array<string>(files.length);
+  let size = 0;
+  let newest = 0;
+  for (let i = 0; i < files.length; i++) {
+    const f = files[i] as WalkEntry;
+    lines[i] = `${f.ino} ${f.mtimeMs} ${f.size} ${f.path}`;
+    size += f.size;
+    if (f.mtimeMs > newest) newest = f.mtimeMs;
+  }
+  const md5 = hashBytes(lines.join('\n'), { algorithms: ['md5'] }).md5;
+  return {
+    stamp: {
+      ino: Number.parseInt(md5.slice(0, 12), 16),
+      mtimeMs: Number.parseInt(md5.slice(12, 24), 16),
+      size: Number.parseInt(md5.slice(24, 32), 16),
+    },
+    size,
+    settled: Date.now() - newest > SETTLE_MS,
+  };
 }

@@ -2,12 +2,14 @@
  * `cairn status`: what changed in the workspace against pointer files and `dvc.lock`, in DVC's
  * result shape: `{ stage: [{ "changed deps": {path: status} }, { "changed outs": {...} }] }`.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { isDirOid } from '@cairn/cache';
+import { type HashName, isDirOid, parseTree } from '@cairn/cache';
+import { hashBytes } from '@cairn/core-io';
 import { formatStatus as formatPipelineStatus } from '@cairn/pipeline';
+import { CairnError } from '@cairn/types';
 import type { DataContext } from './context.js';
-import { hashPath } from './hash-path.js';
+import { type PathSummary, summarizePath } from './hash-path.js';
 import { type TrackedEntry, toPosix } from './outputs.js';
 
 export type ChangeKind = 'modified' | 'deleted' | 'new' | 'not in cache';
@@ -23,7 +25,7 @@ export async function entryChange(
   entry: TrackedEntry,
 ): Promise<ChangeKind | undefined> {
   if (entry.entry.path.includes('://')) return undefined; // external URLs are not checked locally
-  const current = await hashPath(ctx, entry.path, entry.hashName);
+  const current = await summarizePath(ctx, entry.path, entry.hashName);
   if (current === undefined) return 'deleted';
   if (entry.oid === undefined) return 'new';
   const value = current.kind === 'file' ? current.md5 : current.oid;
@@ -37,16 +39,28 @@ export async function entryChange(
 async function inCache(
   ctx: DataContext,
   entry: TrackedEntry,
-  current: NonNullable<Awaited<ReturnType<typeof hashPath>>>,
+  current: PathSummary,
 ): Promise<boolean> {
   const oid = entry.oid as string;
   if (!existsSync(ctx.store.path(oid, entry.hashName))) return false;
   if (current.kind !== 'dir' || !isDirOid(oid)) return true;
-  return ctx.store.hasTreeContents(
-    current.oid,
-    current.files.map((f) => f.md5),
-    { hashName: entry.hashName, memo: ctx.state },
-  );
+  try {
+    return ctx.store.hasTreeContents(current.oid, () => treeOids(ctx, oid, entry.hashName), {
+      hashName: entry.hashName,
+      memo: ctx.memos,
+    });
+  } catch {
+    return false; // a damaged or unreadable .dir object: its files cannot be vouched for
+  }
+}
+
+/** The file oids a stored `.dir` object lists; throws when its bytes do not match its name. */
+export function treeOids(ctx: DataContext, oid: string, hashName: HashName): string[] {
+  const bytes = readFileSync(ctx.store.path(oid, hashName));
+  if (hashName === 'md5' && hashBytes(bytes, { algorithms: ['md5'] }).md5 !== oid.slice(0, 32)) {
+    throw new CairnError('CAIRN_CACHE_CORRUPT', `cache object ${oid} is corrupt`);
+  }
+  return parseTree(bytes, oid).map((e) => e.md5);
 }
 
 export async function computeStatus(

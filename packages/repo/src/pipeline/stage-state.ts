@@ -19,9 +19,10 @@ import {
   type StageState,
 } from '@cairn/pipeline';
 import type { DataContext } from '../data/context.js';
-import { hashPath, type PathHash } from '../data/hash-path.js';
+import { type PathSummary, summarizePath } from '../data/hash-path.js';
+import { treeOids } from '../data/status.js';
 
-export function hashInfoOf(hash: PathHash, name: HashName = 'md5'): HashInfo {
+export function hashInfoOf(hash: PathSummary, name: HashName = 'md5'): HashInfo {
   return hash.kind === 'file'
     ? { name, value: hash.md5, size: hash.size, ...(hash.isexec ? { isexec: true } : {}) }
     : { name, value: hash.oid, size: hash.size, nfiles: hash.nfiles };
@@ -43,12 +44,12 @@ export async function measureStage(
 ): Promise<MeasuredStage> {
   const names = hashNamesFor(stage, lock);
   const hashes = new Map<string, HashInfo>();
-  const trees = new Map<string, PathHash>();
+  const trees = new Map<string, PathSummary>();
   for (const item of [...stage.deps, ...stage.outs]) {
     if (item.external || hashes.has(item.path)) continue;
     const name = (names.get(item.path) ?? 'md5') as HashName;
     if (name !== 'md5' && name !== 'md5-dos2unix') continue;
-    const hash = await hashPath(ctx, join(root, item.path), name);
+    const hash = await summarizePath(ctx, join(root, item.path), name);
     if (hash === undefined) continue;
     hashes.set(item.path, hashInfoOf(hash, name));
     trees.set(item.path, hash);
@@ -66,11 +67,14 @@ export async function measureStage(
       if (!isDirOid(locked.value) || current?.kind !== 'dir' || current.oid !== locked.value) {
         return true;
       }
-      return ctx.store.hasTreeContents(
-        current.oid,
-        current.files.map((f) => f.md5),
-        { hashName: hashName, memo: ctx.state },
-      );
+      try {
+        return ctx.store.hasTreeContents(current.oid, () => treeOids(ctx, current.oid, hashName), {
+          hashName,
+          memo: ctx.memos,
+        });
+      } catch {
+        return false; // a damaged .dir object cannot vouch for its files
+      }
     },
   };
   return { state, hashes };
