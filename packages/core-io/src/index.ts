@@ -63,6 +63,8 @@ export { isProcessAlive } from './process-alive.js';
 export { PyFloat, pythonFloatRepr } from './py-float.js';
 export { TEMP_SUFFIX, tempPathFor } from './temp-name.js';
 export {
+  type FileVisitor,
+  visitTree,
   type WalkDiagnostic,
   type WalkEntry,
   type WalkOptions,

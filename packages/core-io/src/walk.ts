@@ -65,6 +65,24 @@ function byName(a: Dirent, b: Dirent): number {
 
 /** Walk the files below `root` (a folder, or a symlink to one). */
 export function walkTree(root: string, options: WalkOptions = {}): WalkResult {
+  const files: WalkEntry[] = [];
+  const emptyDirs = visitTree(root, options, (rel, abs, stat, isSymlink) => {
+    files.push(entryOf(rel, abs, stat, isSymlink));
+  });
+  return { files, emptyDirs };
+}
+
+/**
+ * A file met by `visitTree`: its posix path below the root, absolute path and stat (the
+ * target's, for a symlink to a file).
+ */
+export type FileVisitor = (path: string, absPath: string, stat: Stats, isSymlink: boolean) => void;
+
+/**
+ * `walkTree` without collecting: each file goes to `onFile` in walk order, so a caller that
+ * only summarises the files keeps nothing per file. Returns the empty folders (with `emptyDirs`).
+ */
+export function visitTree(root: string, options: WalkOptions, onFile: FileVisitor): string[] {
   const absRoot = resolve(root);
   const rootStat = statSync(absRoot);
   if (!rootStat.isDirectory()) {
@@ -75,7 +93,6 @@ export function walkTree(root: string, options: WalkOptions = {}): WalkResult {
   const ignoreTree = ignoreTreeFor(absRoot, options.dvcignore);
   // Paths given to the rules are relative to the ignore root, which may sit above the walk root.
   const ignorePrefix = ignoreTree ? ignorePrefixFor(ignoreTree.root, absRoot) : '';
-  const files: WalkEntry[] = [];
   const emptyDirs: string[] = [];
   const stack: PendingDir[] = [{ abs: absRoot, rel: '' }];
 
@@ -105,12 +122,12 @@ export function walkTree(root: string, options: WalkOptions = {}): WalkResult {
         const stat = lstatSync(abs, { throwIfNoEntry: false });
         // Gone since the listing: a file deleted during the walk is simply not there.
         if (stat === undefined) continue;
-        files.push(entryOf(rel, abs, stat, false));
+        onFile(rel, abs, stat, false);
         visible++;
       } else if (dirent.isSymbolicLink()) {
         const target = statLinkTarget(abs, rel);
         if (target.isFile()) {
-          files.push(entryOf(rel, abs, target, true));
+          onFile(rel, abs, target, true);
           visible++;
         } else if (target.isDirectory()) {
           if (rules.ignores(ignoreRel, true)) continue;
@@ -128,7 +145,7 @@ export function walkTree(root: string, options: WalkOptions = {}): WalkResult {
     if (options.emptyDirs && visible === 0 && dir.rel !== '') emptyDirs.push(dir.rel);
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i] as PendingDir);
   }
-  return { files, emptyDirs };
+  return emptyDirs;
 }
 
 function ignoreTreeFor(absRoot: string, option: WalkOptions['dvcignore']): DvcIgnore | undefined {

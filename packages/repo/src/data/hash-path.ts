@@ -2,6 +2,7 @@
  * Hashing workspace paths the way DVC keys them, through the state index so an unchanged file
  * (same inode, mtime, size) is never read twice, and through the hash pool for the rest.
  */
+import { createHash } from 'node:crypto';
 import { lstatSync, type Stats, statSync } from 'node:fs';
 import {
   buildTree,
@@ -13,9 +14,9 @@ import {
 import {
   type DvcIgnore,
   type HashPool,
-  hashBytes,
   hashFile,
   hashFileDos2Unix,
+  visitTree,
   type WalkEntry,
   walkTree,
 } from '@cairn/core-io';
@@ -169,13 +170,16 @@ export async function summarizePath(
   const info = statOrUndefined(path);
   if (info === undefined) return undefined;
   if (!info.isDirectory()) return hashOneFile(ctx, path, info, hashName);
-  const { files } = walkTree(path, { dvcignore: ctx.ignore });
-  const walk = walkFingerprint(files);
-  const known = ctx.memos.get(walkMemoKey(path, hashName), walk.stamp);
+  // First a walk that keeps nothing per file; the full one only when the folder changed.
+  const walk = new WalkFingerprint();
+  visitTree(path, { dvcignore: ctx.ignore }, (rel, _abs, stat) => walk.add(rel, stat));
+  const summary = walk.finish();
+  const known = ctx.memos.get(walkMemoKey(path, hashName), summary.stamp);
   if (known !== undefined) {
-    return { kind: 'dir', oid: `${known}.dir`, size: walk.size, nfiles: files.length };
+    return { kind: 'dir', oid: `${known}.dir`, size: summary.size, nfiles: summary.count };
   }
-  const { oid, size, nfiles } = await hashWalkedDir(ctx, path, files, hashName, undefined, walk);
+  const { files } = walkTree(path, { dvcignore: ctx.ignore });
+  const { oid, size, nfiles } = await hashWalkedDir(ctx, path, files, hashName, undefined);
   return { kind: 'dir', oid, size, nfiles };
 }
 
@@ -195,7 +199,6 @@ async function hashWalkedDir(
   files: WalkEntry[],
   hashName: HashName,
   storeInto: ObjectStore | undefined,
-  walk = walkFingerprint(files),
 ): Promise<Extract<PathHash, { kind: 'dir' }>> {
   const stored = new Map<number, 'written' | 'present'>();
   const md5s = await hashFilesCached(
@@ -212,13 +215,18 @@ async function hashWalkedDir(
     ...(stored.has(i) ? { stored: stored.get(i) } : {}),
   }));
   const tree = buildTree(dirFiles.map((f) => ({ relpath: f.relpath, md5: f.md5 })));
+  const walk = new WalkFingerprint();
+  for (const f of files) walk.add(f.path, f);
+  const summary = walk.finish();
   // A walk that includes a file modified in the last moments is not vouched for: a later write
   // within the same mtime tick would go unseen.
-  if (walk.settled) ctx.memos.set(walkMemoKey(path, hashName), walk.stamp, tree.oid.slice(0, 32));
+  if (summary.settled) {
+    ctx.memos.set(walkMemoKey(path, hashName), summary.stamp, tree.oid.slice(0, 32));
+  }
   return {
     kind: 'dir',
     oid: tree.oid,
-    size: walk.size,
+    size: summary.size,
     nfiles: dirFiles.length,
     files: dirFiles,
     tree,
@@ -233,31 +241,44 @@ function walkMemoKey(path: string, hashName: HashName): string {
 const SETTLE_MS = 2000;
 
 /**
- * The md5 of a walk's (path, inode, mtime, size) list, in the three number slots the memo index
- * keeps per key (48 + 48 + 32 bits), plus the total size and whether every mtime has settled.
+ * The md5 of a walk's (inode, mtime, size, path) list, fed file by file in walk order, kept in
+ * the three number slots the memo index has per key (48 + 48 + 32 bits); plus the file count,
+ * total size and whether every mtime has settled.
  */
-function walkFingerprint(files: readonly WalkEntry[]): {
-  stamp: { ino: number; mtimeMs: number; size: number };
-  size: number;
-  settled: boolean;
-} {
-  const lines = new Array<string>(files.length);
-  let size = 0;
-  let newest = 0;
-  for (let i = 0; i < files.length; i++) {
-    const f = files[i] as WalkEntry;
-    lines[i] = `${f.ino} ${f.mtimeMs} ${f.size} ${f.path}`;
-    size += f.size;
-    if (f.mtimeMs > newest) newest = f.mtimeMs;
+class WalkFingerprint {
+  private readonly md5 = createHash('md5');
+  private pending = '';
+  private newest = 0;
+  size = 0;
+  count = 0;
+
+  add(path: string, stat: { ino: number; mtimeMs: number; size: number }): void {
+    this.pending += `${stat.ino} ${stat.mtimeMs} ${stat.size} ${path}\n`;
+    if (this.pending.length > 1 << 16) {
+      this.md5.update(this.pending);
+      this.pending = '';
+    }
+    this.size += stat.size;
+    this.count++;
+    if (stat.mtimeMs > this.newest) this.newest = stat.mtimeMs;
   }
-  const md5 = hashBytes(lines.join('\n'), { algorithms: ['md5'] }).md5;
-  return {
-    stamp: {
-      ino: Number.parseInt(md5.slice(0, 12), 16),
-      mtimeMs: Number.parseInt(md5.slice(12, 24), 16),
-      size: Number.parseInt(md5.slice(24, 32), 16),
-    },
-    size,
-    settled: Date.now() - newest > SETTLE_MS,
-  };
+
+  finish(): {
+    stamp: { ino: number; mtimeMs: number; size: number };
+    size: number;
+    count: number;
+    settled: boolean;
+  } {
+    const md5 = this.md5.update(this.pending).digest('hex');
+    return {
+      stamp: {
+        ino: Number.parseInt(md5.slice(0, 12), 16),
+        mtimeMs: Number.parseInt(md5.slice(12, 24), 16),
+        size: Number.parseInt(md5.slice(24, 32), 16),
+      },
+      size: this.size,
+      count: this.count,
+      settled: Date.now() - this.newest > SETTLE_MS,
+    };
+  }
 }
