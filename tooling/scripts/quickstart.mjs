@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const cairnBin = join(root, 'apps', 'cli', 'dist', 'bin.js');
+const cairnBin = join(root, 'apps', 'cli', 'bin', 'cairn.js');
 const work = mkdtempSync(join(tmpdir(), 'cairn-quickstart-'));
 const env = {
   ...process.env,

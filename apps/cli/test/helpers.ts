@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterEach } from 'vitest';
 
-export const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../bin/cairn.js', import.meta.url));
 
 export const GIT_ENV = {
   GIT_AUTHOR_NAME: 'Cairn Test',

@@ -24,7 +24,10 @@ export async function gitState(root: string): Promise<GitState> {
 
 let ownVersion: string | undefined;
 
-/** The version of this package (the `cairn` field of the runtime record). */
+/**
+ * The version of this package (the `cairn` field of the runtime record). Inside the bundled
+ * `cairn` binary this module sits in @cairn/cli's `bin/`, so the version is the CLI's release.
+ */
 export async function cairnVersion(): Promise<string> {
   ownVersion ??= (await readPackageJson(new URL('../package.json', import.meta.url))).version;
   return ownVersion ?? '0.0.0';

@@ -23,7 +23,7 @@ import {
   withDataDir,
 } from './measure.js';
 
-const BIN = fileURLToPath(new URL('../../../apps/cli/dist/bin.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../../apps/cli/bin/cairn.js', import.meta.url));
 
 function cairn(cwd: string, ...args: string[]): void {
   runCommand('sh', [
