@@ -28,6 +28,7 @@ import {
   hashFile,
   hashFileDos2Unix,
   READ_ONLY_MODE,
+  cleanStaleTemps,
   TEMP_SUFFIX,
   tempPathFor,
   writeFileAtomic,
@@ -380,6 +381,23 @@ export class ObjectStore {
   }
 
   /** Deletes an object; returns false when it was not there. */
+  /**
+   * Deletes the temporary files that writers which are no longer running left in the store's
+   * folders (an add, pull or checkout killed midway); returns their paths.
+   */
+  async removeStaleTemps(hashName: HashName = 'md5'): Promise<string[]> {
+    const base = hashName === 'md5' ? this.filesDir : this.root;
+    let prefixes: string[];
+    try {
+      prefixes = readdirSync(base).filter((name) => /^[0-9a-f]{2}$/.test(name));
+    } catch {
+      return [];
+    }
+    const removed = await cleanStaleTemps(base);
+    for (const prefix of prefixes) removed.push(...(await cleanStaleTemps(join(base, prefix))));
+    return removed;
+  }
+
   async remove(oid: string, hashName: HashName = 'md5'): Promise<boolean> {
     const path = this.path(oid, hashName);
     try {

@@ -282,6 +282,25 @@ describe('status, commit, remove, gc, read', () => {
     await expect(repo.gc({})).rejects.toMatchObject({ code: 'CAIRN_USAGE' });
   });
 
+  it('gc removes temporary files of dead writers from the cache, not those of live ones', async () => {
+    const repo = await newRepo();
+    writeTree(repo.root, { 'k.bin': 'kept' });
+    await repo.add(['k.bin']);
+    const prefix = join(repo.cacheDir, 'files/md5/ab');
+    mkdirSync(prefix, { recursive: true });
+    // A pid far above any pid_max is never alive; this process is.
+    const dead = join(prefix, '.cdef.99999999.a1.cairn-tmp');
+    const live = join(prefix, `.cdef.${process.pid}.a2.cairn-tmp`);
+    const top = join(repo.cacheDir, 'files/md5/.incoming.99999999.1x0.cairn-tmp');
+    for (const path of [dead, live, top]) writeFileSync(path, 'half an object');
+    expect((await repo.gc({ workspace: true, dryRun: true })).staleTemps).toBe(0);
+    expect(existsSync(dead)).toBe(true);
+    const result = await repo.gc({ workspace: true });
+    expect(result).toMatchObject({ removed: [], kept: 1, staleTemps: 2 });
+    expect([existsSync(dead), existsSync(top), existsSync(live)]).toEqual([false, false, true]);
+    expect(await repo.read('k.bin')).toEqual(Buffer.from('kept'));
+  });
+
   it('reads files inside tracked folders from the cache', async () => {
     const repo = await newRepo();
     writeTree(repo.root, { 'ds/x/y.txt': 'deep' });

@@ -51,6 +51,9 @@ export default defineCommand({
     const result = await repo.gc({ ...scope, dryRun: options.dry, onProgress, signal });
     const verb = result.dryRun ? 'Would remove' : 'Removed';
     const lines = [`${verb} ${result.removed.length} objects; ${result.kept} kept.`];
+    if (result.staleTemps > 0) {
+      lines.push(`Removed ${result.staleTemps} temporary files left by interrupted commands.`);
+    }
     for (const s of result.skipped)
       lines.push(`warning: skipped ${s.file} at ${s.rev.slice(0, 8)}: ${s.message}`);
     return { data: result, text: lines.join('\n') };

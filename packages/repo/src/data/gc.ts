@@ -25,6 +25,8 @@ export interface GcResult {
   /** Object ids removed (or that would be, with dryRun). */
   removed: string[];
   kept: number;
+  /** Temporary files of interrupted writers removed from the cache (none with dryRun). */
+  staleTemps: number;
   /** Revisions whose pointers could not be read (reported, not fatal). */
   skipped: Array<{ rev: string; file: string; message: string }>;
   dryRun: boolean;
@@ -89,7 +91,13 @@ export async function collectGarbage(ctx: DataContext, options: GcOptions): Prom
     );
   }
   const { root, usesGit } = ctx.repo;
-  const result: GcResult = { removed: [], kept: 0, skipped: [], dryRun: options.dryRun ?? false };
+  const result: GcResult = {
+    removed: [],
+    kept: 0,
+    staleTemps: 0,
+    skipped: [],
+    dryRun: options.dryRun ?? false,
+  };
   const used: Record<HashName, Set<string>> = { md5: new Set(), 'md5-dos2unix': new Set() };
   const addEntries = (entries: readonly TrackedEntry[]) => {
     for (const e of entries)
@@ -135,6 +143,7 @@ export async function collectGarbage(ctx: DataContext, options: GcOptions): Prom
         ctx.onProgress?.({ type: 'progress', id, done, total: unused.length });
     }
     ctx.onProgress?.({ type: 'done', id });
+    if (!result.dryRun) result.staleTemps += (await ctx.store.removeStaleTemps(hashName)).length;
   }
   await ctx.flush();
   return result;
