@@ -24,11 +24,11 @@ import {
 import { chmod, copyFile, lstat, mkdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import {
+  cleanStaleTemps,
   hashBytes,
   hashFile,
   hashFileDos2Unix,
   READ_ONLY_MODE,
-  cleanStaleTemps,
   TEMP_SUFFIX,
   tempPathFor,
   writeFileAtomic,
