@@ -55,6 +55,36 @@ describe('StateIndex', () => {
     expect(after.get('/w/foo', stat)).toBe(A);
   });
 
+  it('answers its first lookups from the log text, and its full load agrees with them', async () => {
+    const writer = StateIndex.open(dir);
+    for (let i = 0; i < 100; i++) writer.set(`/w/f${i}`, { ...stat, size: i }, A);
+    writer.set('/w/gone', stat, A);
+    writer.set('/w/sub/f1', stat, B); // a longer path ending like /w/f1
+    await writer.flush();
+    writer.set('/w/f1', { ...stat, size: 1 }, B); // a later line wins
+    writer.delete('/w/gone');
+    await writer.flush();
+
+    const reader = StateIndex.open(dir);
+    expect(reader.get('/w/f1', { ...stat, size: 1 })).toBe(B);
+    expect(reader.get('/w/gone', stat)).toBeUndefined();
+    expect(reader.get('/w/sub/f1', stat)).toBe(B);
+    // Changes made before the full load win over the log's lines once it happens.
+    reader.set('/w/f2', { ...stat, size: 2 }, B);
+    reader.delete('/w/f3');
+    reader.set('/w/new', stat, A);
+    for (let i = 0; i < 100; i++) reader.get(`/w/f${i}`, { ...stat, size: i }); // past the point lookups
+    expect(reader.size).toBe(101); // f0..f99 - f3 + sub/f1 + new
+    expect(reader.get('/w/f2', { ...stat, size: 2 })).toBe(B);
+    expect(reader.get('/w/f3', { ...stat, size: 3 })).toBeUndefined();
+    expect(reader.get('/w/f4', { ...stat, size: 4 })).toBe(A);
+    await reader.flush();
+    const after = StateIndex.open(dir);
+    expect(after.get('/w/f3', { ...stat, size: 3 })).toBeUndefined();
+    expect(after.get('/w/new', stat)).toBe(A);
+    expect(after.size).toBe(101);
+  });
+
   it('skips corrupt lines and unknown formats', () => {
     const file = join(dir, 'cairn-state-v1.log');
     writeFileSync(

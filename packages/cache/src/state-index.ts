@@ -10,11 +10,12 @@
  */
 import {
   closeSync,
-  existsSync,
+  fstatSync,
   fsyncSync,
   mkdirSync,
   openSync,
   readFileSync,
+  readSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -35,18 +36,27 @@ type Stored = Entry | string;
 
 const HEADER = 'cairn-state v1\n';
 
+/**
+ * Lookups answered by searching the log's text before it is parsed whole: a command that asks
+ * about a few paths (one file added, one checked out) does not pay for parsing 100,000 lines.
+ */
+const POINT_LOOKUPS = 64;
+
 export class StateIndex {
+  /** Parsed entries; filled by the full load. */
   private readonly entries = new Map<string, Stored>();
+  /** Changes made before the full load (null: deleted); they win over what the log says. */
+  private readonly own = new Map<string, Entry | null>();
   private pending: string[] = [];
   private lines = 0;
-  /** The log ends in a torn line (an interrupted writer): terminate it before appending. */
-  private tornTail = false;
-  /** Loaded on first use: a command that never asks (an unchanged folder's status) never reads it. */
   private loaded = false;
+  /** The log's text, read once for point lookups ('' when absent or of another format). */
+  private text: string | undefined;
+  private lookups = 0;
 
   private constructor(private readonly file: string) {}
 
-  /** Loads (or starts) the index stored in `dir` (normally `.dvc/tmp`). */
+  /** Opens (or starts) the index stored in `dir` (normally `.dvc/tmp`); nothing is read yet. */
   static open(dir: string, name = 'cairn-state'): StateIndex {
     return new StateIndex(join(dir, `${name}-v1.log`));
   }
@@ -76,13 +86,39 @@ export class StateIndex {
   }
 
   private entry(path: string): Entry | undefined {
-    this.load();
+    if (!this.loaded) {
+      const own = this.own.get(path);
+      if (own !== undefined) return own ?? undefined;
+      if (this.lookups++ < POINT_LOOKUPS) return this.lookUp(path);
+      this.load();
+    }
     const stored = this.entries.get(path);
     if (typeof stored !== 'string') return stored;
     const entry = parseFields(stored);
     if (entry === undefined) this.entries.delete(path);
     else this.entries.set(path, entry);
     return entry;
+  }
+
+  /** The last line for `path` in the log's text (escaped paths hold no tab or newline). */
+  private lookUp(path: string): Entry | undefined {
+    const text = this.logText();
+    const at = text.lastIndexOf(`\t${escapePath(path)}\n`);
+    if (at === -1) return undefined;
+    return parseFields(text.slice(text.lastIndexOf('\n', at) + 1, at));
+  }
+
+  private logText(): string {
+    if (this.text === undefined) {
+      let text = '';
+      try {
+        if (this.file !== '') text = readFileSync(this.file, 'utf8');
+      } catch {
+        // No log yet (or unreadable): it is only a cache.
+      }
+      this.text = text.startsWith(HEADER) ? text : '';
+    }
+    return this.text;
   }
 
   set(path: string, stat: FileStat, md5: string): void {
@@ -95,15 +131,18 @@ export class StateIndex {
     ) {
       return;
     }
-    this.entries.set(path, { ino: stat.ino, mtimeMs: stat.mtimeMs, size: stat.size, md5 });
+    const entry = { ino: stat.ino, mtimeMs: stat.mtimeMs, size: stat.size, md5 };
+    if (this.loaded) this.entries.set(path, entry);
+    else this.own.set(path, entry);
     this.pending.push(formatLine(path, stat, md5));
   }
 
   /** Forgets a path (e.g. a corrupt object that was removed). */
   delete(path: string): void {
-    this.load();
-    if (this.entries.delete(path))
-      this.pending.push(formatLine(path, { ino: 0, mtimeMs: 0, size: -1 }, '-'));
+    if (this.entry(path) === undefined) return;
+    if (this.loaded) this.entries.delete(path);
+    else this.own.set(path, null);
+    this.pending.push(formatLine(path, { ino: 0, mtimeMs: 0, size: -1 }, '-'));
   }
 
   /** Persists what was set since the last flush. */
@@ -112,16 +151,19 @@ export class StateIndex {
     const chunk = this.pending.join('');
     this.lines += this.pending.length;
     this.pending = [];
-    if (this.lines > 2 * this.entries.size + 10_000) {
+    // Only a loaded index knows how many lines are live; an unloaded one just appends.
+    if (this.loaded && this.lines > 2 * this.entries.size + 10_000) {
       await this.compact();
       return;
     }
     mkdirSync(join(this.file, '..'), { recursive: true });
-    const fresh = !existsSync(this.file);
-    const fd = openSync(this.file, 'a');
+    const fd = openSync(this.file, 'a+');
     try {
-      writeSync(fd, fresh ? HEADER + chunk : this.tornTail ? `\n${chunk}` : chunk);
-      this.tornTail = false;
+      const size = fstatSync(fd).size;
+      // A log that ends in a torn line (an interrupted writer) is terminated before appending.
+      const last = Buffer.alloc(1);
+      const torn = size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 10;
+      writeSync(fd, size === 0 ? HEADER + chunk : torn ? `\n${chunk}` : chunk);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -141,13 +183,11 @@ export class StateIndex {
   private load(): void {
     if (this.loaded) return;
     this.loaded = true;
-    if (this.file === '' || !existsSync(this.file)) return;
-    const text = readFileSync(this.file, 'utf8');
-    if (!text.startsWith(HEADER)) return; // unknown format: start afresh, it is only a cache
+    const text = this.logText();
+    this.text = undefined;
     const end = text.lastIndexOf('\n');
-    this.tornTail = end !== text.length - 1;
     let start = HEADER.length;
-    while (start <= end) {
+    while (text !== '' && start <= end) {
       const next = text.indexOf('\n', start);
       const line = text.slice(start, next);
       start = next + 1;
@@ -164,6 +204,11 @@ export class StateIndex {
       if (fields.startsWith('-\t')) this.entries.delete(path);
       else if (fields.charCodeAt(32) === 9) this.entries.set(path, fields); // checked when read
     }
+    for (const [path, entry] of this.own) {
+      if (entry === null) this.entries.delete(path);
+      else this.entries.set(path, entry);
+    }
+    this.own.clear();
   }
 }
 
