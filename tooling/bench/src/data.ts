@@ -37,6 +37,15 @@ function cairn(cwd: string, ...args: string[]): void {
   ]);
 }
 
+/**
+ * Times `fn` once the disk is idle: writes queued by the previous step (the 20,000 files just
+ * copied) would otherwise be flushed during the next measurement, whichever side it is.
+ */
+function timed(fn: () => unknown): Promise<number> {
+  runCommand('sync', []);
+  return seconds(fn);
+}
+
 function sh(script: string, ...args: string[]): void {
   runCommand('sh', ['-c', script, 'sh', ...args]);
 }
@@ -80,9 +89,9 @@ async function measure(args: BenchArgs): Promise<void> {
     const addSmall: number[] = [];
     const md5Small: number[] = [];
     for (let r = 0; r < args.runs; r++) {
-      md5Small.push(await seconds(() => sh(md5sumSmall, repo)));
+      md5Small.push(await timed(() => sh(md5sumSmall, repo)));
       resetRepo(repo, 'small');
-      addSmall.push(await seconds(() => cairn(repo, 'add', 'small')));
+      addSmall.push(await timed(() => cairn(repo, 'add', 'small')));
     }
 
     const checkoutCopy: number[] = [];
@@ -93,13 +102,13 @@ async function measure(args: BenchArgs): Promise<void> {
     for (let r = 0; r < args.runs; r++) {
       cairn(repo, 'config', 'cache.type', 'copy');
       rmSync(join(repo, 'small'), { recursive: true, force: true });
-      checkoutCopy.push(await seconds(() => cairn(repo, 'checkout', 'small.dvc')));
-      cpR.push(await seconds(() => sh('cd "$1" && cp -r small small-copy', repo)));
+      checkoutCopy.push(await timed(() => cairn(repo, 'checkout', 'small.dvc')));
+      cpR.push(await timed(() => sh('cd "$1" && cp -r small small-copy', repo)));
       rmSync(join(repo, 'small-copy'), { recursive: true, force: true });
       cairn(repo, 'config', 'cache.type', 'hardlink');
       rmSync(join(repo, 'small'), { recursive: true, force: true });
-      checkoutLink.push(await seconds(() => cairn(repo, 'checkout', 'small.dvc')));
-      cpAl.push(await seconds(() => sh('cd "$1" && cp -al small small-links', repo)));
+      checkoutLink.push(await timed(() => cairn(repo, 'checkout', 'small.dvc')));
+      cpAl.push(await timed(() => sh('cd "$1" && cp -al small small-links', repo)));
       rmSync(join(repo, 'small-links'), { recursive: true, force: true });
     }
     cairn(repo, 'config', 'cache.type', 'reflink,copy');
@@ -110,8 +119,7 @@ async function measure(args: BenchArgs): Promise<void> {
     cairn(statusRepo, 'add', 'many');
     cairn(statusRepo, 'status');
     const status: number[] = [];
-    for (let r = 0; r < args.runs; r++)
-      status.push(await seconds(() => cairn(statusRepo, 'status')));
+    for (let r = 0; r < args.runs; r++) status.push(await timed(() => cairn(statusRepo, 'status')));
     rmSync(statusRepo, { recursive: true, force: true });
 
     const big = join(repo, 'big.bin');
@@ -120,9 +128,9 @@ async function measure(args: BenchArgs): Promise<void> {
     const addBig: number[] = [];
     const md5Big: number[] = [];
     for (let r = 0; r < args.runs; r++) {
-      md5Big.push(await seconds(() => sh('md5sum "$1" > /dev/null', big)));
+      md5Big.push(await timed(() => sh('md5sum "$1" > /dev/null', big)));
       resetRepo(repo, 'big.bin');
-      addBig.push(await seconds(() => cairn(repo, 'add', 'big.bin')));
+      addBig.push(await timed(() => cairn(repo, 'add', 'big.bin')));
     }
 
     console.log('');
