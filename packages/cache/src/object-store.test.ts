@@ -72,6 +72,28 @@ describe('ObjectStore', () => {
     expect(young.asked()).toBe(1);
   });
 
+  it('reads the file list from the stored .dir object when none is given, and trusts no damaged one', async () => {
+    const dir = temp();
+    const store = new ObjectStore(join(dir, 'cache'), StateIndex.inMemory());
+    const oids: string[] = [];
+    for (const text of ['a', 'b']) {
+      writeFileSync(join(dir, text), text);
+      oids.push((await store.insertFile(join(dir, text))).oid);
+    }
+    const tree = buildTree(oids.map((md5, i) => ({ relpath: `f${i}`, md5 })));
+    await store.insertBytes(tree.oid, tree.bytes);
+    const listing = store.path(tree.oid);
+    const fresh = () => new ObjectStore(join(dir, 'cache'), StateIndex.inMemory());
+    expect(fresh().hasTreeContents(tree.oid)).toBe(true);
+    rmSync(store.path(oids[0] as string));
+    expect(fresh().hasTreeContents(tree.oid)).toBe(false);
+    writeFileSync(join(dir, 'a'), 'a');
+    await store.insertFile(join(dir, 'a'));
+    chmodSync(listing, 0o644);
+    writeFileSync(listing, Buffer.concat([tree.bytes, Buffer.from(' ')]));
+    expect(fresh().hasTreeContents(tree.oid)).toBe(false);
+  });
+
   it('places objects where DVC 3 and DVC 2 look for them', () => {
     const store = new ObjectStore('/repo/.dvc/cache');
     const oid = 'acbd18db4cc2f85cedef654fccc4a4d8';

@@ -16,6 +16,7 @@ import {
   lstatSync,
   mkdirSync,
   readdirSync,
+  readFileSync,
   renameSync,
   type Stats,
   statSync,
@@ -26,6 +27,7 @@ import { dirname, join } from 'node:path';
 import {
   cleanStaleTemps,
   hashBytes,
+  hashBytesDos2Unix,
   hashFile,
   hashFileDos2Unix,
   READ_ONLY_MODE,
@@ -312,13 +314,14 @@ export class ObjectStore {
    * adding or removing a name changes its prefix folder's mtime, so the newest mtime of the 257
    * folders stamps the store's contents. A stamp younger than two seconds is not recorded
    * (mtimes are coarse; a change in the same tick would go unseen). Saves listing 100,000
-   * objects on every `status` of an unchanged 100,000-file folder. `oids` may be a function,
-   * called only when the memo does not answer. `memo` is where the answer is kept (default: the
-   * store's own index, which holds an entry per object; `status` passes a small one).
+   * objects on every `status` of an unchanged 100,000-file folder. Without `oids`, the list is
+   * read from the stored `.dir` object, only when the memo does not answer (a damaged one vouches
+   * for nothing: false). `memo` is where the answer is kept (default: the store's own index, which
+   * holds an entry per object; `status` passes a small one).
    */
   hasTreeContents(
     dirOid: string,
-    oids: Iterable<string> | (() => Iterable<string>),
+    oids?: Iterable<string>,
     options: { hashName?: HashName; memo?: StateIndex } = {},
   ): boolean {
     const hashName = options.hashName ?? 'md5';
@@ -327,11 +330,26 @@ export class ObjectStore {
     const key = `contents:${hashName}:${dirOid}`;
     const name = dirOid.slice(0, 32);
     if (stamp !== undefined && memo?.get(key, stamp) === name) return true;
-    for (const oid of typeof oids === 'function' ? oids() : oids) {
-      if (!this.listed(oid, hashName)) return false;
-    }
+    const listed = oids ?? this.storedTreeOids(dirOid, hashName);
+    if (listed === undefined) return false;
+    for (const oid of listed) if (!this.listed(oid, hashName)) return false;
     if (stamp !== undefined && Date.now() - stamp.mtimeMs > 2000) memo?.set(key, stamp, name);
     return true;
+  }
+
+  /** The file oids of a stored `.dir` object; undefined when it is missing or damaged. */
+  private storedTreeOids(dirOid: string, hashName: HashName): string[] | undefined {
+    try {
+      const bytes = readFileSync(this.path(dirOid, hashName));
+      const md5 =
+        hashName === 'md5'
+          ? hashBytes(bytes, { algorithms: ['md5'] }).md5
+          : hashBytesDos2Unix(bytes).md5;
+      if (md5 !== dirOid.slice(0, 32)) return undefined;
+      return parseTree(bytes, dirOid).map((entry) => entry.md5);
+    } catch {
+      return undefined;
+    }
   }
 
   /** Newest mtime among the layout's folder and its prefix folders, and their count. */
@@ -343,8 +361,7 @@ export class ObjectStore {
     if (top === undefined) return undefined;
     let newest = top.mtimeMs;
     let count = 0;
-    for (const prefix of readdirSync(base)) {
-      if (!/^[0-9a-f]{2}$/.test(prefix)) continue;
+    for (const prefix of this.prefixes(base)) {
       const info = lstatSync(join(base, prefix), { throwIfNoEntry: false });
       if (info === undefined) return undefined;
       newest = Math.max(newest, info.mtimeMs);
@@ -357,14 +374,7 @@ export class ObjectStore {
   listOids(hashName: HashName = 'md5'): string[] {
     const base = hashName === 'md5' ? this.filesDir : this.root;
     const oids: string[] = [];
-    let prefixes: string[];
-    try {
-      prefixes = readdirSync(base);
-    } catch {
-      return oids;
-    }
-    for (const prefix of prefixes) {
-      if (!/^[0-9a-f]{2}$/.test(prefix)) continue;
+    for (const prefix of this.prefixes(base)) {
       let names: string[];
       try {
         names = readdirSync(join(base, prefix));
@@ -380,24 +390,29 @@ export class ObjectStore {
     return oids;
   }
 
-  /** Deletes an object; returns false when it was not there. */
+  /** The two-hex-digit prefix folders of a layout (none when it does not exist yet). */
+  private prefixes(base: string): string[] {
+    try {
+      return readdirSync(base).filter((name) => /^[0-9a-f]{2}$/.test(name));
+    } catch {
+      return [];
+    }
+  }
+
   /**
    * Deletes the temporary files that writers which are no longer running left in the store's
    * folders (an add, pull or checkout killed midway); returns their paths.
    */
   async removeStaleTemps(hashName: HashName = 'md5'): Promise<string[]> {
     const base = hashName === 'md5' ? this.filesDir : this.root;
-    let prefixes: string[];
-    try {
-      prefixes = readdirSync(base).filter((name) => /^[0-9a-f]{2}$/.test(name));
-    } catch {
-      return [];
-    }
     const removed = await cleanStaleTemps(base);
-    for (const prefix of prefixes) removed.push(...(await cleanStaleTemps(join(base, prefix))));
+    for (const prefix of this.prefixes(base)) {
+      removed.push(...(await cleanStaleTemps(join(base, prefix))));
+    }
     return removed;
   }
 
+  /** Deletes an object; returns false when it was not there. */
   async remove(oid: string, hashName: HashName = 'md5'): Promise<boolean> {
     const path = this.path(oid, hashName);
     try {

@@ -368,7 +368,8 @@ class GcsRemote implements RemoteDriver {
     body: Buffer = Buffer.alloc(0),
   ): Promise<IncomingMessage> {
     const https = session.uri.protocol === 'https:';
-    this.#http[https ? 1 : 0] ??= new HttpClient({
+    const slot = https ? 1 : 0;
+    this.#http[slot] ??= new HttpClient({
       https,
       maxSockets: this.defaultJobs,
       verify: true,
@@ -380,7 +381,7 @@ class GcsRemote implements RemoteDriver {
       'content-length': String(body.length),
       ...(contentRange ? { 'content-range': contentRange } : {}),
     };
-    const client = this.#http[https ? 1 : 0] as HttpClient;
+    const client = this.#http[slot] as HttpClient;
     const response = await client.send({ method, url: session.uri, headers, body, signal });
     const status = response.statusCode ?? 0;
     // 499: the answer to a cancelled session.

@@ -2,7 +2,7 @@
  * `cairn status`: what changed in the workspace against pointer files and `dvc.lock`, in DVC's
  * result shape: `{ stage: [{ "changed deps": {path: status} }, { "changed outs": {...} }] }`.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { type HashName, isDirOid, parseTree } from '@cairn/cache';
 import { hashBytes } from '@cairn/core-io';
@@ -44,23 +44,10 @@ async function inCache(
   const oid = entry.oid as string;
   if (!existsSync(ctx.store.path(oid, entry.hashName))) return false;
   if (current.kind !== 'dir' || !isDirOid(oid)) return true;
-  try {
-    return ctx.store.hasTreeContents(current.oid, () => treeOids(ctx, oid, entry.hashName), {
-      hashName: entry.hashName,
-      memo: ctx.memos,
-    });
-  } catch {
-    return false; // a damaged or unreadable .dir object: its files cannot be vouched for
-  }
-}
-
-/** The file oids a stored `.dir` object lists; throws when its bytes do not match its name. */
-export function treeOids(ctx: DataContext, oid: string, hashName: HashName): string[] {
-  const bytes = readFileSync(ctx.store.path(oid, hashName));
-  if (hashName === 'md5' && hashBytes(bytes, { algorithms: ['md5'] }).md5 !== oid.slice(0, 32)) {
-    throw new CairnError('CAIRN_CACHE_CORRUPT', `cache object ${oid} is corrupt`);
-  }
-  return parseTree(bytes, oid).map((e) => e.md5);
+  return ctx.store.hasTreeContents(current.oid, undefined, {
+    hashName: entry.hashName,
+    memo: ctx.memos,
+  });
 }
 
 export async function computeStatus(

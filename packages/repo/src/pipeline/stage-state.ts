@@ -20,7 +20,6 @@ import {
 } from '@cairn/pipeline';
 import type { DataContext } from '../data/context.js';
 import { type PathSummary, summarizePath } from '../data/hash-path.js';
-import { treeOids } from '../data/status.js';
 
 export function hashInfoOf(hash: PathSummary, name: HashName = 'md5'): HashInfo {
   return hash.kind === 'file'
@@ -67,14 +66,7 @@ export async function measureStage(
       if (!isDirOid(locked.value) || current?.kind !== 'dir' || current.oid !== locked.value) {
         return true;
       }
-      try {
-        return ctx.store.hasTreeContents(current.oid, () => treeOids(ctx, current.oid, hashName), {
-          hashName,
-          memo: ctx.memos,
-        });
-      } catch {
-        return false; // a damaged .dir object cannot vouch for its files
-      }
+      return ctx.store.hasTreeContents(current.oid, undefined, { hashName, memo: ctx.memos });
     },
   };
   return { state, hashes };
