@@ -11,6 +11,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { HashPool } from '@cairn/core-io';
 import { afterEach, describe, expect, it } from 'vitest';
 import vectors from './__fixtures__/dvc-vectors.json' with { type: 'json' };
 import { ObjectStore } from './object-store.js';
@@ -143,6 +144,34 @@ describe('ObjectStore', () => {
     expect(await store.check(oid)).toBe('corrupt');
     await expect(store.assertValid(oid)).rejects.toMatchObject({ code: 'CAIRN_CACHE_CORRUPT' });
     expect(await store.check('37b51d194a7513e45b56f6524f2d51f2')).toBe('missing');
+  });
+
+  it('vouches in bulk only for objects the state index saw with their current stat', async () => {
+    const dir = temp();
+    const state = StateIndex.inMemory();
+    const store = new ObjectStore(join(dir, 'cache'), state);
+    const oids: string[] = [];
+    for (const text of ['one', 'two', 'three']) {
+      writeFileSync(join(dir, text), text);
+      oids.push((await store.insertFile(join(dir, text))).oid);
+    }
+    // 'three' is rewritten behind the index's back (new mtime), 'four' was never stored.
+    const tampered = store.path(oids[2] as string);
+    chmodSync(tampered, 0o644);
+    writeFileSync(tampered, 'evil!');
+    oids.push('8cbad96aced40b3838dd9f07f6ef5772');
+    const pool = new HashPool({ workers: 1 });
+    try {
+      const known = await store.checkKnown(oids, 'md5', pool);
+      const one = statSync(store.path(oids[0] as string));
+      expect(known[0]).toEqual({ ino: one.ino, mtimeMs: one.mtimeMs, size: 3 });
+      expect(known[1]).toMatchObject({ size: 3 });
+      expect(known.slice(2)).toEqual([undefined, undefined]);
+    } finally {
+      await pool.close();
+    }
+    // What is not vouched for goes through check, which hashes it.
+    expect(await store.check(oids[2] as string)).toBe('corrupt');
   });
 
   it('rejects a .dir object that would write outside its folder', async () => {

@@ -18,7 +18,6 @@ import {
   readdirSync,
   readFileSync,
   renameSync,
-  type Stats,
   statSync,
   unlinkSync,
 } from 'node:fs';
@@ -26,17 +25,19 @@ import { chmod, copyFile, lstat, mkdir, readFile, rename, stat, unlink } from 'n
 import { dirname, join } from 'node:path';
 import {
   cleanStaleTemps,
+  type HashPool,
   hashBytes,
   hashBytesDos2Unix,
   hashFile,
   hashFileDos2Unix,
   READ_ONLY_MODE,
+  STAT_FIELDS,
   TEMP_SUFFIX,
   tempPathFor,
   writeFileAtomic,
 } from '@cairn/core-io';
 import { CairnError } from '@cairn/types';
-import type { StateIndex } from './state-index.js';
+import type { FileStat, StateIndex } from './state-index.js';
 import { isDirOid, parseTree, type TreeEntry } from './tree.js';
 
 /** `md5` = DVC 3 (`hash: md5` in the entry); `md5-dos2unix` = DVC 2 legacy entries. */
@@ -149,15 +150,26 @@ export class ObjectStore {
   }
 
   /**
-   * `check` for an object the state index already vouches for, synchronously, with the
-   * object's stat: `undefined` when it must go through `check` (unknown, changed or missing).
-   * For checkouts of many small objects, where a thread-pool hop per lstat costs more than
-   * the call; the stat also describes a hardlink made from the object.
+   * `check` of many objects at once, for those the state index already vouches for: each gets
+   * its `lstat` (shared among the pool's threads), and its stat back when the index saw exactly
+   * that inode/mtime/size hash to its name; `undefined` where it must go through `check`
+   * (unknown, changed or missing). For checkouts of many small objects, where a thread-pool
+   * hop per `lstat` costs more than the call; the stat also describes a hardlink to the object.
    */
-  checkKnownSync(oid: string, hashName: HashName = 'md5'): Stats | undefined {
-    const info = lstatSync(this.path(oid, hashName), { throwIfNoEntry: false });
-    if (info === undefined || !info.isFile()) return undefined;
-    return this.state?.get(this.path(oid, hashName), info) === oid.slice(0, 32) ? info : undefined;
+  async checkKnown(
+    oids: readonly string[],
+    hashName: HashName,
+    pool: HashPool,
+  ): Promise<Array<FileStat | undefined>> {
+    const paths = oids.map((oid) => this.path(oid, hashName));
+    const stats = await pool.statFiles(paths);
+    return paths.map((path, i) => {
+      const o = i * STAT_FIELDS;
+      const ino = stats[o] as number;
+      if (Number.isNaN(ino)) return undefined;
+      const info = { ino, mtimeMs: stats[o + 1] as number, size: stats[o + 2] as number };
+      return this.state?.get(path, info) === (oids[i] as string).slice(0, 32) ? info : undefined;
+    });
   }
 
   /** Like `check`, but throws `CAIRN_CACHE_MISSING` / `CAIRN_CACHE_CORRUPT`. */

@@ -39,8 +39,10 @@ const HEADER = 'cairn-state v1\n';
 /**
  * Lookups answered by searching the log's text before it is parsed whole: a command that asks
  * about a few paths (one file added, one checked out) does not pay for parsing 100,000 lines.
+ * Each search scans the whole text, and parsing it costs about twenty scans, so a command that
+ * asks about more paths than this parses it at once.
  */
-const POINT_LOOKUPS = 64;
+const POINT_LOOKUPS = 8;
 
 export class StateIndex {
   /** Parsed entries; filled by the full load. */

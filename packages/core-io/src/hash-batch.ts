@@ -19,7 +19,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import type { WorkerRequest, WorkerResponse } from './hash-protocol.js';
+import type { HashRequest, HashResponse } from './hash-protocol.js';
 import { TEMP_SUFFIX } from './temp-name.js';
 
 const BUFFER_SIZE = 1 << 20;
@@ -150,9 +150,15 @@ export interface BatchLimits {
  * Hashes a batch synchronously. The pool's own thread passes limits so that one turn never
  * blocks its event loop for long; workers hash whole batches.
  */
-export function hashBatch(request: WorkerRequest, limits: BatchLimits = {}): WorkerResponse {
+export function hashBatch(request: HashRequest, limits: BatchLimits = {}): HashResponse {
   if (buffer.length === 0) buffer = Buffer.allocUnsafe(BUFFER_SIZE);
-  const response: WorkerResponse = { id: request.id, sizes: [], digests: [], errors: [] };
+  const response: HashResponse = {
+    kind: 'hash',
+    id: request.id,
+    sizes: [],
+    digests: [],
+    errors: [],
+  };
   const { paths, algorithms } = request;
   const smallOnly = limits.smallOnly ?? false;
   const budget = limits.byteBudget ?? Number.POSITIVE_INFINITY;
@@ -195,7 +201,7 @@ export function hashBatch(request: WorkerRequest, limits: BatchLimits = {}): Wor
   return response;
 }
 
-function storeTarget(request: WorkerRequest, response: WorkerResponse): StoreTarget | undefined {
+function storeTarget(request: HashRequest, response: HashResponse): StoreTarget | undefined {
   const md5Index = request.algorithms.indexOf('md5');
   if (request.store === undefined || md5Index === -1) return undefined;
   response.stored = [];

@@ -11,7 +11,15 @@ import { Worker } from 'node:worker_threads';
 import { CairnError, type ProgressListener } from '@cairn/types';
 import { DEFAULT_ALGORITHMS, type HashAlgorithm, type HashResult, hashFile } from './hash.js';
 import { hashBatch } from './hash-batch.js';
-import type { WorkerRequest, WorkerResponse } from './hash-protocol.js';
+import type {
+  HashRequest,
+  HashResponse,
+  StatResponse,
+  WorkerRequest,
+  WorkerResponse,
+} from './hash-protocol.js';
+import { linkBatch } from './link-batch.js';
+import { STAT_FIELDS, statBatch } from './stat-batch.js';
 
 export interface HashPoolOptions {
   /**
@@ -74,6 +82,9 @@ const IN_FLIGHT_PER_WORKER = 2;
 const OWN_SLICE_FILES = 32;
 const OWN_SLICE_BYTES = 1 << 20;
 const SKIPPED_AS_TOO_LARGE = -2;
+// Paths per stat request, pairs per link request: a few milliseconds of system calls each.
+const STAT_CHUNK = 1024;
+const LINK_CHUNK = 512;
 
 interface Batch {
   id: number;
@@ -89,7 +100,7 @@ interface Job {
   /** Known sizes (from a walk), -1 where unknown. */
   sizes: number[];
   algorithms: string[];
-  store: WorkerRequest['store'];
+  store: HashRequest['store'];
   results: Array<Record<string, string | number> | undefined>;
   remaining: number;
   settled: boolean;
@@ -98,9 +109,14 @@ interface Job {
   progress: ((done: number) => void) | undefined;
 }
 
+/** A request a worker has not answered yet. */
+type InFlight =
+  | { kind: 'hash'; batch: Batch }
+  | { kind: 'op'; settle: (response: WorkerResponse | Error) => void };
+
 interface PoolWorker {
   worker: Worker;
-  inFlight: Map<number, Batch>;
+  inFlight: Map<number, InFlight>;
 }
 
 export class HashPool {
@@ -174,6 +190,153 @@ export class HashPool {
   }
 
   /**
+   * `lstat` of every path, shared among the threads like hashing (each `lstat` is a system call
+   * of a few microseconds, most of a large walk). Entry i holds `STAT_FIELDS` numbers: inode,
+   * mtimeMs, size, mode; the inode is NaN where the path is gone or not a regular file.
+   */
+  async statFiles(paths: readonly string[]): Promise<Float64Array> {
+    const chunks: string[][] = [];
+    for (let i = 0; i < paths.length; i += STAT_CHUNK) chunks.push(paths.slice(i, i + STAT_CHUNK));
+    const results = await this.statChunks(chunks);
+    if (results.length === 1) return results[0] as Float64Array;
+    const out = new Float64Array(paths.length * STAT_FIELDS);
+    let offset = 0;
+    for (const stats of results) {
+      out.set(stats, offset);
+      offset += stats.length;
+    }
+    return out;
+  }
+
+  /**
+   * `statFiles` of paths that come in chunks (best of about `STAT_CHUNK` paths), as from a walk
+   * still listing folders: the iterable is pulled on this thread, and each chunk goes to a worker
+   * with room or is done here, so listing and `lstat` overlap. One stat array per chunk.
+   */
+  async statChunks(chunks: Iterable<readonly string[]>): Promise<Float64Array[]> {
+    return this.shareChunks(
+      chunks,
+      (paths) => {
+        const stats = new Float64Array(paths.length * STAT_FIELDS);
+        statBatch(paths, stats);
+        return stats;
+      },
+      (id, paths) => ({ kind: 'stat', id, paths: paths as string[] }),
+      (response) => {
+        if (response.kind !== 'stat') throw new Error(`unexpected ${response.kind} answer`);
+        if (response.error !== undefined) throw statFailed(response.error);
+        return response.stats;
+      },
+    );
+  }
+
+  /**
+   * Hard links `dsts[i]` to `srcs[i]`, shared among the threads (a destination must not exist;
+   * its folder must). Entry i is the error code of a pair that failed (`EEXIST`, `EXDEV`, …),
+   * undefined where the link was made: the caller decides what a failure means.
+   */
+  async linkFiles(
+    srcs: readonly string[],
+    dsts: readonly string[],
+  ): Promise<Array<string | undefined>> {
+    if (srcs.length !== dsts.length) throw new TypeError('linkFiles needs one dst per src');
+    const chunks: Array<{ start: number; end: number }> = [];
+    for (let start = 0; start < srcs.length; start += LINK_CHUNK) {
+      chunks.push({ start, end: Math.min(srcs.length, start + LINK_CHUNK) });
+    }
+    const slice = ({ start, end }: { start: number; end: number }) => ({
+      srcs: srcs.slice(start, end),
+      dsts: dsts.slice(start, end),
+    });
+    const failures = await this.shareChunks(
+      chunks,
+      (chunk) => {
+        const pairs = slice(chunk);
+        return linkBatch(pairs.srcs, pairs.dsts);
+      },
+      (id, chunk) => ({ kind: 'link', id, ...slice(chunk) }),
+      (response) => {
+        if (response.kind !== 'link') throw new Error(`unexpected ${response.kind} answer`);
+        return response;
+      },
+    );
+    const codes = new Array<string | undefined>(srcs.length);
+    failures.forEach(({ failed, codes: failedCodes }, k) => {
+      const { start } = chunks[k] as { start: number };
+      failed.forEach((i, n) => {
+        codes[start + i] = failedCodes[n];
+      });
+    });
+    return codes;
+  }
+
+  /**
+   * Runs `here` or a worker request per chunk: the iterable is pulled on this thread, each chunk
+   * goes to a worker with room, or is done here when none has room (and this thread takes part).
+   * A single chunk is done here: a worker's start costs more than a few thousand system calls.
+   * A worker that is gone leaves its chunk to this thread.
+   */
+  private async shareChunks<C, R>(
+    chunks: Iterable<C>,
+    here: (chunk: C) => R,
+    request: (id: number, chunk: C) => WorkerRequest,
+    decode: (response: WorkerResponse) => R,
+  ): Promise<R[]> {
+    if (this.closed) throw new Error('HashPool is closed');
+    const results: R[] = [];
+    const answers: Array<Promise<void>> = [];
+    const send = (index: number, chunk: C) => {
+      const target = this.threads === 0 ? undefined : this.pickWorker();
+      if (target === undefined && (this.useCallingThread || this.threads === 0)) {
+        results[index] = here(chunk);
+        return;
+      }
+      const worker = target ?? this.leastBusyWorker();
+      const answer = this.request(worker, (id) => request(id, chunk)).then((response) => {
+        results[index] = response instanceof Error ? here(chunk) : decode(response);
+      });
+      answer.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
+      answers.push(answer);
+    };
+    try {
+      let held: C | undefined;
+      let count = 0;
+      for (const chunk of chunks) {
+        if (count === 1) send(0, held as C);
+        if (count === 0) held = chunk;
+        else send(count, chunk);
+        count++;
+        // Lets worker answers in, so that a worker with room gets the next chunk.
+        if (count > 1) await new Promise((resolve) => setImmediate(resolve));
+      }
+      if (count === 1) results[0] = here(held as C);
+    } finally {
+      await Promise.allSettled(answers);
+    }
+    await Promise.all(answers);
+    return results;
+  }
+
+  private leastBusyWorker(): PoolWorker {
+    if (this.workers.length < this.threads) return this.startWorker();
+    return this.workers.reduce((a, b) => (b.inFlight.size < a.inFlight.size ? b : a));
+  }
+
+  /** Posts one request; resolves with its answer, or an Error when the worker is gone. */
+  private request(
+    poolWorker: PoolWorker,
+    message: (id: number) => WorkerRequest,
+  ): Promise<WorkerResponse | Error> {
+    if (!this.workers.includes(poolWorker)) return Promise.resolve(new Error('worker gone'));
+    return new Promise((settle) => {
+      const id = this.nextBatchId++;
+      poolWorker.inFlight.set(id, { kind: 'op', settle });
+      poolWorker.worker.ref();
+      poolWorker.worker.postMessage(message(id));
+    });
+  }
+
+  /**
    * Start every worker thread now instead of on first use, so their start-up overlaps other
    * work (typically the walk that produces the paths). Resolves when all are ready.
    */
@@ -204,7 +367,7 @@ export class HashPool {
     const failure = new Error('HashPool was closed');
     for (const batch of this.queue.splice(0)) this.fail(batch.job, failure);
     const workers = this.workers.splice(0);
-    for (const w of workers) for (const batch of w.inFlight.values()) this.fail(batch.job, failure);
+    for (const w of workers) this.settleInFlight(w, failure);
     await Promise.all(workers.map((w) => w.worker.terminate()));
   }
 
@@ -215,7 +378,7 @@ export class HashPool {
       const target = batch && this.pickWorker();
       if (batch === undefined || target === undefined) break;
       this.queue.shift();
-      target.inFlight.set(batch.id, batch);
+      target.inFlight.set(batch.id, { kind: 'hash', batch });
       target.worker.ref();
       target.worker.postMessage(requestFor(batch, batch.indexes));
     }
@@ -317,15 +480,27 @@ export class HashPool {
   }
 
   private onResponse(poolWorker: PoolWorker, response: WorkerResponse): void {
-    const batch = poolWorker.inFlight.get(response.id);
+    const pending = poolWorker.inFlight.get(response.id);
     poolWorker.inFlight.delete(response.id);
     if (poolWorker.inFlight.size === 0) poolWorker.worker.unref();
-    if (batch !== undefined) this.complete(batch.job, batch.indexes, response);
+    if (pending?.kind === 'op') pending.settle(response);
+    else if (pending?.kind === 'hash' && response.kind === 'hash') {
+      this.complete(pending.batch.job, pending.batch.indexes, response);
+    }
     this.dispatch();
   }
 
+  /** Every request a worker still owes fails with `error`. */
+  private settleInFlight(poolWorker: PoolWorker, error: Error): void {
+    for (const pending of poolWorker.inFlight.values()) {
+      if (pending.kind === 'hash') this.fail(pending.batch.job, error);
+      else pending.settle(error);
+    }
+    poolWorker.inFlight.clear();
+  }
+
   /** Records the results of `indexes` (skipped files excepted) from one response. */
-  private complete(job: Job, indexes: readonly number[], response: WorkerResponse): void {
+  private complete(job: Job, indexes: readonly number[], response: HashResponse): void {
     if (job.settled) return;
     const failure = response.errors[0];
     if (failure !== undefined) {
@@ -378,14 +553,14 @@ export class HashPool {
     const index = this.workers.indexOf(poolWorker);
     if (index === -1) return;
     this.workers.splice(index, 1);
-    for (const batch of poolWorker.inFlight.values()) this.fail(batch.job, error);
-    poolWorker.inFlight.clear();
+    this.settleInFlight(poolWorker, error);
     this.dispatch();
   }
 }
 
-function requestFor(batch: Batch, indexes: readonly number[]): WorkerRequest {
+function requestFor(batch: Batch, indexes: readonly number[]): HashRequest {
   return {
+    kind: 'hash',
     id: batch.id,
     paths: indexes.map((i) => batch.job.paths[i] as string),
     sizes: indexes.map((i) => batch.job.sizes[i] as number),
@@ -403,6 +578,11 @@ function hashFailed(
     details: { path, errno: typeof code === 'string' ? code : undefined },
     cause: error,
   });
+}
+
+function statFailed(error: NonNullable<StatResponse['error']>): Error {
+  // Shaped like the fs error the same lstat raises on the calling thread.
+  return Object.assign(new Error(error.message), { code: error.code, path: error.path });
 }
 
 const LARGE_FILE = 1 << 20;

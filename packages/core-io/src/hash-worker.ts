@@ -1,9 +1,42 @@
-/** Worker thread of `HashPool`: answers each batch request (see hash-batch.ts). */
+/** Worker thread of `HashPool`: answers each request (hash-batch.ts, stat-batch.ts, link-batch.ts). */
 import { parentPort } from 'node:worker_threads';
 import { hashBatch } from './hash-batch.js';
-import type { WorkerRequest } from './hash-protocol.js';
+import type { StatRequest, StatResponse, WorkerRequest } from './hash-protocol.js';
+import { linkBatch } from './link-batch.js';
+import { STAT_FIELDS, statBatch } from './stat-batch.js';
+
+function statResponse(request: StatRequest): StatResponse & { stats: Float64Array<ArrayBuffer> } {
+  const stats = new Float64Array(request.paths.length * STAT_FIELDS);
+  try {
+    statBatch(request.paths, stats);
+    return { kind: 'stat', id: request.id, stats };
+  } catch (error) {
+    const { code, message, path } = error as { code?: unknown; message?: unknown; path?: unknown };
+    return {
+      kind: 'stat',
+      id: request.id,
+      stats: new Float64Array(0),
+      error: {
+        path: typeof path === 'string' ? path : '',
+        code: typeof code === 'string' ? code : undefined,
+        message: typeof message === 'string' ? message : String(error),
+      },
+    };
+  }
+}
 
 const port = parentPort;
 if (port !== null) {
-  port.on('message', (request: WorkerRequest) => port.postMessage(hashBatch(request)));
+  port.on('message', (request: WorkerRequest) => {
+    if (request.kind === 'hash') {
+      port.postMessage(hashBatch(request));
+      return;
+    }
+    if (request.kind === 'link') {
+      port.postMessage({ kind: 'link', id: request.id, ...linkBatch(request.srcs, request.dsts) });
+      return;
+    }
+    const response = statResponse(request);
+    port.postMessage(response, [response.stats.buffer]);
+  });
 }

@@ -61,13 +61,16 @@ export { acquireLock, type LockHandle, type LockInfo, type LockOptions, readLock
 export { assertInside } from './path-inside.js';
 export { isProcessAlive } from './process-alive.js';
 export { PyFloat, pythonFloatRepr } from './py-float.js';
+export { type FileStat, STAT_FIELDS } from './stat-batch.js';
 export { TEMP_SUFFIX, tempPathFor } from './temp-name.js';
 export {
   type FileVisitor,
   visitTree,
+  visitTreeParallel,
   type WalkDiagnostic,
   type WalkEntry,
   type WalkOptions,
   type WalkResult,
   walkTree,
+  walkTreeParallel,
 } from './walk.js';

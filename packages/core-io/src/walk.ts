@@ -4,13 +4,16 @@
  * - a symlink to a folder is not entered (DVC walks without following links) and contributes
  *   nothing, but is reported through `onDiagnostic`;
  * - a dangling or looping symlink is an error naming the path (`CAIRN_BROKEN_SYMLINK`).
- * Synchronous on purpose: one `readdir` per folder and one `lstat` per file, no promise per file.
+ * One `readdir` per folder, then one `lstat` per file: synchronously (`walkTree`), or shared among a
+ * `HashPool`'s threads (`walkTreeParallel`), never a promise per file.
  */
 import { type Dirent, lstatSync, readdirSync, type Stats, statSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { CairnError } from '@cairn/types';
 import { DVCIGNORE_FILE, DvcIgnore, IgnoreRules, isAlwaysIgnored } from './dvcignore.js';
 import { errnoCode } from './errno.js';
+import type { HashPool } from './hash-pool.js';
+import { type FileStat, STAT_FIELDS } from './stat-batch.js';
 
 export interface WalkEntry {
   /** Posix path relative to the walk root. */
@@ -72,17 +75,110 @@ export function walkTree(root: string, options: WalkOptions = {}): WalkResult {
   return { files, emptyDirs };
 }
 
-/**
- * A file met by `visitTree`: its posix path below the root, absolute path and stat (the
- * target's, for a symlink to a file).
- */
-export type FileVisitor = (path: string, absPath: string, stat: Stats, isSymlink: boolean) => void;
+/** `walkTree` with the files' `lstat` shared among the threads of `pool` (see `statFiles`). */
+export async function walkTreeParallel(
+  pool: HashPool,
+  root: string,
+  options: WalkOptions = {},
+): Promise<WalkResult> {
+  const files: WalkEntry[] = [];
+  const emptyDirs = await visitTreeParallel(pool, root, options, (rel, abs, stat, isSymlink) => {
+    files.push(entryOf(rel, abs, stat, isSymlink));
+  });
+  return { files, emptyDirs };
+}
 
 /**
- * `walkTree` without collecting: each file goes to `onFile` in walk order, so a caller that
- * only summarises the files keeps nothing per file. Returns the empty folders (with `emptyDirs`).
+ * A file met by `visitTree`: its posix path below the root, absolute path and stat (the
+ * target's, for a symlink to a file). Read `stat` during the call: it may be reused after it.
+ */
+export type FileVisitor = (
+  path: string,
+  absPath: string,
+  stat: FileStat,
+  isSymlink: boolean,
+) => void;
+
+/**
+ * `walkTree` without collecting entries: each file goes to `onFile` in walk order, so a caller
+ * that only summarises the files keeps no object per file. Returns the empty folders (with
+ * `emptyDirs`).
  */
 export function visitTree(root: string, options: WalkOptions, onFile: FileVisitor): string[] {
+  const emptyDirs: string[] = [];
+  for (const listed of listTree(root, options, emptyDirs)) {
+    const { rels, absPaths, linkTargets } = listed;
+    for (let i = 0; i < rels.length; i++) {
+      const target = linkTargets.get(i);
+      if (target !== undefined) {
+        onFile(rels[i] as string, absPaths[i] as string, target, true);
+        continue;
+      }
+      const stat = lstatSync(absPaths[i] as string, { throwIfNoEntry: false });
+      // Gone since the listing: a file deleted during the walk is simply not there.
+      if (stat === undefined || !stat.isFile()) continue;
+      onFile(rels[i] as string, absPaths[i] as string, stat, false);
+    }
+  }
+  return emptyDirs;
+}
+
+/**
+ * `visitTree` with the files' `lstat` shared among the threads of `pool`, overlapping the
+ * listing of the folders still to read.
+ */
+export async function visitTreeParallel(
+  pool: HashPool,
+  root: string,
+  options: WalkOptions,
+  onFile: FileVisitor,
+): Promise<string[]> {
+  const emptyDirs: string[] = [];
+  const listed: Listed[] = [];
+  const paths = function* () {
+    for (const chunk of listTree(root, options, emptyDirs)) {
+      listed.push(chunk);
+      yield chunk.absPaths;
+    }
+  };
+  const stats = await pool.statChunks(paths());
+  const stat: FileStat = { ino: 0, mtimeMs: 0, size: 0, mode: 0 };
+  for (const [k, { rels, absPaths, linkTargets }] of listed.entries()) {
+    const chunkStats = stats[k] as Float64Array;
+    for (let i = 0; i < rels.length; i++) {
+      const target = linkTargets.get(i);
+      if (target !== undefined) {
+        onFile(rels[i] as string, absPaths[i] as string, target, true);
+        continue;
+      }
+      const o = i * STAT_FIELDS;
+      stat.ino = chunkStats[o] as number;
+      if (Number.isNaN(stat.ino)) continue;
+      stat.mtimeMs = chunkStats[o + 1] as number;
+      stat.size = chunkStats[o + 2] as number;
+      stat.mode = chunkStats[o + 3] as number;
+      onFile(rels[i] as string, absPaths[i] as string, stat, false);
+    }
+  }
+  return emptyDirs;
+}
+
+/** Files a walk will report, in walk order, before their `lstat`. */
+interface Listed {
+  rels: string[];
+  absPaths: string[];
+  /** The target's stat of each entry that is a symlink to a file, by index. */
+  linkTargets: Map<number, Stats>;
+}
+
+/** Files per chunk of a listing (the pool's `STAT_CHUNK`). */
+const LIST_CHUNK = 1024;
+
+/**
+ * One `readdir` per folder, ignores applied, the files coming out in chunks of about
+ * LIST_CHUNK for the `lstat` calls that follow; empty folders go to `emptyDirs`.
+ */
+function* listTree(root: string, options: WalkOptions, emptyDirs: string[]): Generator<Listed> {
   const absRoot = resolve(root);
   const rootStat = statSync(absRoot);
   if (!rootStat.isDirectory()) {
@@ -93,7 +189,7 @@ export function visitTree(root: string, options: WalkOptions, onFile: FileVisito
   const ignoreTree = ignoreTreeFor(absRoot, options.dvcignore);
   // Paths given to the rules are relative to the ignore root, which may sit above the walk root.
   const ignorePrefix = ignoreTree ? ignorePrefixFor(ignoreTree.root, absRoot) : '';
-  const emptyDirs: string[] = [];
+  let listed: Listed = { rels: [], absPaths: [], linkTargets: new Map() };
   const stack: PendingDir[] = [{ abs: absRoot, rel: '' }];
 
   for (let dir = stack.pop(); dir !== undefined; dir = stack.pop()) {
@@ -118,34 +214,33 @@ export function visitTree(root: string, options: WalkOptions, onFile: FileVisito
         continue;
       }
       if (isAlwaysIgnored(name, false) || rules.ignores(ignoreRel, false)) continue;
-      if (dirent.isFile()) {
-        const stat = lstatSync(abs, { throwIfNoEntry: false });
-        // Gone since the listing: a file deleted during the walk is simply not there.
-        if (stat === undefined) continue;
-        onFile(rel, abs, stat, false);
-        visible++;
-      } else if (dirent.isSymbolicLink()) {
+      if (dirent.isSymbolicLink()) {
         const target = statLinkTarget(abs, rel);
-        if (target.isFile()) {
-          onFile(rel, abs, target, true);
+        if (target.isDirectory() && rules.ignores(ignoreRel, true)) continue;
+        if (target.isFile()) listed.linkTargets.set(listed.rels.length, target);
+        else {
+          const kind = target.isDirectory() ? 'symlink-to-dir' : 'special-file';
+          options.onDiagnostic?.({ kind, path: rel, absPath: abs });
           visible++;
-        } else if (target.isDirectory()) {
-          if (rules.ignores(ignoreRel, true)) continue;
-          options.onDiagnostic?.({ kind: 'symlink-to-dir', path: rel, absPath: abs });
-          visible++;
-        } else {
-          options.onDiagnostic?.({ kind: 'special-file', path: rel, absPath: abs });
-          visible++;
+          continue;
         }
-      } else {
+      } else if (!dirent.isFile()) {
         options.onDiagnostic?.({ kind: 'special-file', path: rel, absPath: abs });
         visible++;
+        continue;
+      }
+      listed.rels.push(rel);
+      listed.absPaths.push(abs);
+      visible++;
+      if (listed.rels.length === LIST_CHUNK) {
+        yield listed;
+        listed = { rels: [], absPaths: [], linkTargets: new Map() };
       }
     }
     if (options.emptyDirs && visible === 0 && dir.rel !== '') emptyDirs.push(dir.rel);
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i] as PendingDir);
   }
-  return emptyDirs;
+  if (listed.rels.length > 0) yield listed;
 }
 
 function ignoreTreeFor(absRoot: string, option: WalkOptions['dvcignore']): DvcIgnore | undefined {
@@ -183,7 +278,7 @@ function statLinkTarget(abs: string, rel: string): Stats {
   });
 }
 
-function entryOf(rel: string, abs: string, stat: Stats, isSymlink: boolean): WalkEntry {
+function entryOf(rel: string, abs: string, stat: FileStat, isSymlink: boolean): WalkEntry {
   return {
     path: rel,
     absPath: abs,

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProgressEvent } from '@cairn/types';
 import { describe, expect, it } from 'vitest';
@@ -199,6 +199,94 @@ describe('HashPool', () => {
       const pending = pool.hashFiles(paths, { signal: controller.signal });
       controller.abort();
       await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe('HashPool.statFiles', () => {
+  /** What statFiles promises for one path: lstat's inode, mtimeMs, size and mode. */
+  function expectedStats(paths: readonly string[]): number[] {
+    return paths.flatMap((path) => {
+      const st = lstatSync(path, { throwIfNoEntry: false });
+      return st?.isFile() ? [st.ino, st.mtimeMs, st.size, st.mode] : [Number.NaN, 0, 0, 0];
+    });
+  }
+
+  it.each([
+    ['worker threads only', { workers: 2, useCallingThread: false }],
+    ['a worker thread and the calling thread', { workers: 2 }],
+    ['the calling thread alone', { workers: 1 }],
+  ] as const)('gives every path its lstat, in input order, with %s', async (_name, options) => {
+    const root = await tempDir({ inMemory: true });
+    const paths = makeFiles(root, 5_000, 10);
+    // Gone, a folder: no stat (NaN inode), wherever they fall among the chunks.
+    paths.splice(1_500, 0, join(root, 'missing'));
+    paths.splice(4_000, 0, join(root, 'd3'));
+    const pool = new HashPool(options);
+    try {
+      const stats = await pool.statFiles(paths);
+      expect(Array.from(stats)).toEqual(expectedStats(paths));
+      expect(stats[1_500 * 4]).toBeNaN();
+      expect(stats[4_000 * 4]).toBeNaN();
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('rejects with the error of an lstat that fails in a worker', async () => {
+    const root = await tempDir({ inMemory: true });
+    const paths = makeFiles(root, 5_000, 10);
+    paths[4_500] = join(root, 'x'.repeat(300));
+    const pool = new HashPool({ workers: 2, useCallingThread: false });
+    try {
+      await expect(pool.statFiles(paths)).rejects.toMatchObject({
+        code: 'ENAMETOOLONG',
+        path: paths[4_500],
+      });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('finishes on the calling thread when its workers die', async () => {
+    const root = await tempDir({ inMemory: true });
+    const paths = makeFiles(root, 5_000, 10);
+    const dying = join(root, 'dying-worker.mjs');
+    writeFileSync(dying, 'process.exit(3);\n');
+    const pool = new HashPool({
+      workers: 2,
+      useCallingThread: false,
+      workerUrl: new URL(`file://${dying}`),
+    });
+    try {
+      expect(Array.from(await pool.statFiles(paths))).toEqual(expectedStats(paths));
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe('HashPool.linkFiles', () => {
+  it('hard links every pair, shared among threads, and reports each pair that failed', async () => {
+    const root = await tempDir({ inMemory: true });
+    const srcs = makeFiles(root, 3_000, 10);
+    mkdirSync(join(root, 'out'));
+    const dsts = srcs.map((_, i) => join(root, 'out', `l${i}`));
+    writeFileSync(dsts[1_200] as string, 'already here'); // EEXIST
+    srcs[2_500] = join(root, 'missing'); // ENOENT
+    const pool = new HashPool({ workers: 2 });
+    try {
+      const codes = await pool.linkFiles(srcs, dsts);
+      expect(codes[1_200]).toBe('EEXIST');
+      expect(codes[2_500]).toBe('ENOENT');
+      expect(codes.filter((c) => c !== undefined)).toHaveLength(2);
+      for (const i of [0, 511, 512, 2_999]) {
+        expect(statSync(dsts[i] as string).ino).toBe(statSync(srcs[i] as string).ino);
+      }
+      expect(readFileSync(dsts[1_200] as string, 'utf8')).toBe('already here');
+      expect(statSync(srcs[0] as string).nlink).toBe(2);
     } finally {
       await pool.close();
     }

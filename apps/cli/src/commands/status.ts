@@ -37,8 +37,11 @@ export default defineCommand({
     const { positionals, options, cwd, env, onProgress, signal } = context;
     const repo = Repo.open(cwd, { env });
     if (options.cloud || options.remote !== undefined) return cloudStatusResult(repo, context);
-    const entries = await repo.trackedEntries();
-    const report = await repo.status(positionals, { cwd, onProgress, signal });
+    // The entry count only picks the message; listing them alongside costs no extra time.
+    const [entries, report] = await Promise.all([
+      repo.trackedEntries(),
+      repo.status(positionals, { cwd, onProgress, signal }),
+    ]);
     const changed = Object.keys(report).length > 0;
     const text = changed
       ? formatStatus(report)

@@ -5,10 +5,10 @@
  * file whose content is not in the cache (an uncommitted change) is never replaced or deleted
  * without `force`.
  */
-import { chmodSync, existsSync, lstatSync, rmdirSync, type Stats, statSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, rmdirSync, statSync } from 'node:fs';
 import { mkdir, rm, unlink } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import type { TreeEntry } from '@cairn/cache';
+import type { FileStat, TreeEntry } from '@cairn/cache';
 import { assertInside, Linker, type WalkEntry, walkTree } from '@cairn/core-io';
 import { CairnError, type LinkType } from '@cairn/types';
 import { mapLimit } from './concurrency.js';
@@ -36,11 +36,23 @@ export interface CheckoutResult {
 }
 
 const LINK_JOBS = 16;
+/** New files from which hardlinks are made in bulk, shared among threads. */
+const BULK_LINK_MIN = 1024;
+/** Files from which a folder's checkout is worth starting worker threads for. */
+const LARGE_FOLDER_FILES = 4096;
+
+/** A file to (re)create: absolute destination → object md5. */
+interface Write {
+  dst: string;
+  md5: string;
+  isexec?: boolean;
+  /** Nothing is there yet: created in place, not through a temporary name. */
+  fresh?: boolean;
+}
 
 interface Plan {
   entry: TrackedEntry;
-  /** Files to (re)create: absolute destination → object md5. */
-  writes: Array<{ dst: string; md5: string; isexec?: boolean; fresh?: boolean }>;
+  writes: Write[];
   /** Workspace files to delete (not in the tracked version). */
   deletes: string[];
   /** Paths whose current content is not in the cache. */
@@ -161,6 +173,9 @@ export async function checkoutEntries(
   const result: CheckoutResult = { added: [], modified: [], failed: [] };
   const display = (p: string) => toPosix(relative(cwd, p)) || '.';
   const plans: Plan[] = [];
+  // A large folder's objects are confirmed with their lstat calls shared among the hash pool's
+  // workers: start them now, while the plans are made, instead of in the middle of that.
+  if (entries.some((e) => (e.entry.nfiles ?? 0) >= LARGE_FOLDER_FILES)) void ctx.pool().warmUp();
   for (const entry of entries) {
     if (entry.kind !== 'out' || !entry.cached) continue;
     if (entry.oid === undefined) {
@@ -202,15 +217,20 @@ export async function checkoutEntries(
     ...new Set(plans.flatMap((p) => p.writes.map((w) => `${p.entry.hashName}:${w.md5}`))),
   ];
   const bad = new Map<string, string>();
-  // Objects the state index vouches for are confirmed with one synchronous lstat each (their
-  // stat is kept: a hardlink to the object shares it); the rest are hashed.
-  const objectStats = new Map<string, Stats>();
+  // Objects the state index vouches for are confirmed by their lstat alone (their stat is kept:
+  // a hardlink to the object shares it); the rest are hashed.
+  const objectStats = new Map<string, FileStat>();
   const unknown: string[] = [];
-  for (const key of md5s) {
-    const [hashName, md5] = key.split(':') as ['md5' | 'md5-dos2unix', string];
-    const info = ctx.store.checkKnownSync(md5, hashName);
-    if (info === undefined) unknown.push(key);
-    else objectStats.set(key, info);
+  for (const hashName of ['md5', 'md5-dos2unix'] as const) {
+    const keys = md5s.filter((key) => key.startsWith(`${hashName}:`));
+    if (keys.length === 0) continue;
+    const oids = keys.map((key) => key.slice(hashName.length + 1));
+    const known = await ctx.store.checkKnown(oids, hashName, ctx.pool());
+    keys.forEach((key, i) => {
+      const info = known[i];
+      if (info === undefined) unknown.push(key);
+      else objectStats.set(key, info);
+    });
   }
   await mapLimit(
     unknown,
@@ -255,7 +275,7 @@ export async function checkoutEntries(
     const dirs = new Set(writes.map((w) => dirname(w.dst)));
     if (plan.entry.oid?.endsWith('.dir')) dirs.add(plan.entry.path);
     for (const dir of dirs) await mkdir(dir, { recursive: true });
-    const record = (w: (typeof writes)[number], type?: LinkType) => {
+    const record = (w: Write, type?: LinkType) => {
       if (w.isexec) chmodSync(w.dst, statSync(w.dst).mode | 0o111);
       // Record what was just written so the next status does not read it again. A hardlink is
       // the object's inode: its stat is known already (a chmod above changes ctime only).
@@ -266,29 +286,50 @@ export async function checkoutEntries(
       ctx.state.set(key, shared ?? statSync(w.dst), w.md5);
       tick();
     };
-    // New files go in place synchronously (one call per link, like cp -al); files that
-    // replace something go through a temporary name and a rename.
+    // New files go in place directly (one call per link, like cp -al); files that replace
+    // something go through a temporary name and a rename.
     const fresh = writes.filter((w) => w.fresh);
-    for (let k = 0; k < fresh.length; k++) {
-      const w = fresh[k] as (typeof writes)[number];
-      let type: LinkType;
-      const known = objectStats.get(`${plan.entry.hashName}:${w.md5}`);
+    const objectOf = (w: Write) => objectStats.get(`${plan.entry.hashName}:${w.md5}`);
+    const linkOne = async (w: Write) => {
+      const src = ctx.store.path(w.md5, plan.entry.hashName);
+      const known = objectOf(w);
       try {
-        type = linker.linkNewSync(
-          ctx.store.path(w.md5, plan.entry.hashName),
-          w.dst,
-          known ? { srcSize: known.size } : {},
-        );
+        record(w, linker.linkNewSync(src, w.dst, known ? { srcSize: known.size } : {}));
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        type = await linker.link(ctx.store.path(w.md5, plan.entry.hashName), w.dst);
+        record(w, await linker.link(src, w.dst));
       }
-      record(w, type);
+    };
+    let k = 0;
+    for (; k < fresh.length; k++) {
+      const w = fresh[k] as Write;
+      await linkOne(w);
       if (k % 512 === 511) {
         ctx.signal?.throwIfAborted();
         await new Promise((r) => setImmediate(r));
       }
+      // Once a hardlink has worked here, the rest of the non-empty objects the state vouched
+      // for are linked in bulk, on every thread; what fails there goes through linkOne.
+      if (linker.types[0] === 'hardlink' && fresh.length - k > BULK_LINK_MIN) {
+        k++;
+        break;
+      }
     }
+    const rest = fresh.slice(k);
+    const bulk = rest.filter((w) => (objectOf(w)?.size ?? 0) > 0);
+    const codes =
+      bulk.length > 0
+        ? await ctx.pool().linkFiles(
+            bulk.map((w) => ctx.store.path(w.md5, plan.entry.hashName)),
+            bulk.map((w) => w.dst),
+          )
+        : [];
+    const slow = rest.filter((w) => (objectOf(w)?.size ?? 0) === 0);
+    bulk.forEach((w, i) => {
+      if (codes[i] === undefined) record(w, 'hardlink');
+      else slow.push(w);
+    });
+    for (const w of slow) await linkOne(w);
     await mapLimit(
       writes.filter((w) => !w.fresh),
       LINK_JOBS,

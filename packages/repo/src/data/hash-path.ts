@@ -16,9 +16,9 @@ import {
   type HashPool,
   hashFile,
   hashFileDos2Unix,
-  visitTree,
+  visitTreeParallel,
   type WalkEntry,
-  walkTree,
+  walkTreeParallel,
 } from '@cairn/core-io';
 import type { ProgressListener } from '@cairn/types';
 
@@ -153,7 +153,7 @@ export async function hashPath(
   const info = statOrUndefined(path);
   if (info === undefined) return undefined;
   if (!info.isDirectory()) return hashOneFile(ctx, path, info, hashName);
-  const { files } = walkTree(path, { dvcignore: ctx.ignore });
+  const { files } = await walkTreeParallel(ctx.pool(), path, { dvcignore: ctx.ignore });
   return hashWalkedDir(ctx, path, files, hashName, options.storeInto);
 }
 
@@ -172,13 +172,15 @@ export async function summarizePath(
   if (!info.isDirectory()) return hashOneFile(ctx, path, info, hashName);
   // First a walk that keeps nothing per file; the full one only when the folder changed.
   const walk = new WalkFingerprint();
-  visitTree(path, { dvcignore: ctx.ignore }, (rel, _abs, stat) => walk.add(rel, stat));
+  await visitTreeParallel(ctx.pool(), path, { dvcignore: ctx.ignore }, (rel, _abs, stat) =>
+    walk.add(rel, stat),
+  );
   const summary = walk.finish();
   const known = ctx.memos.get(walkMemoKey(path, hashName), summary.stamp);
   if (known !== undefined) {
     return { kind: 'dir', oid: `${known}.dir`, size: summary.size, nfiles: summary.count };
   }
-  const { files } = walkTree(path, { dvcignore: ctx.ignore });
+  const { files } = await walkTreeParallel(ctx.pool(), path, { dvcignore: ctx.ignore });
   const { oid, size, nfiles } = await hashWalkedDir(ctx, path, files, hashName, undefined);
   return { kind: 'dir', oid, size, nfiles };
 }
@@ -240,27 +242,40 @@ function walkMemoKey(path: string, hashName: HashName): string {
 /** Files modified this recently are not trusted to keep their mtime across a rewrite. */
 const SETTLE_MS = 2000;
 
+/** Files whose numbers and paths are hashed at a time (the numbers in one typed array). */
+const FINGERPRINT_CHUNK = 1024;
+
 /**
  * The md5 of a walk's (inode, mtime, size, path) list, fed file by file in walk order, kept in
  * the three number slots the memo index has per key (48 + 48 + 32 bits); plus the file count,
- * total size and whether every mtime has settled.
+ * total size and whether every mtime has settled. The numbers go in as raw doubles, a chunk at
+ * a time: formatting them as text cost more than the rest of a large walk's bookkeeping.
  */
 class WalkFingerprint {
   private readonly md5 = createHash('md5');
-  private pending = '';
+  private readonly numbers = new Float64Array(FINGERPRINT_CHUNK * 3);
+  private paths: string[] = [];
   private newest = 0;
   size = 0;
   count = 0;
 
   add(path: string, stat: { ino: number; mtimeMs: number; size: number }): void {
-    this.pending += `${stat.ino} ${stat.mtimeMs} ${stat.size} ${path}\n`;
-    if (this.pending.length > 1 << 16) {
-      this.md5.update(this.pending);
-      this.pending = '';
-    }
+    const o = this.paths.length * 3;
+    this.numbers[o] = stat.ino;
+    this.numbers[o + 1] = stat.mtimeMs;
+    this.numbers[o + 2] = stat.size;
+    this.paths.push(path);
+    if (this.paths.length === FINGERPRINT_CHUNK) this.flush();
     this.size += stat.size;
     this.count++;
     if (stat.mtimeMs > this.newest) this.newest = stat.mtimeMs;
+  }
+
+  private flush(): void {
+    this.md5.update(this.numbers.subarray(0, this.paths.length * 3));
+    // NUL cannot occur in a file name, so the joined paths parse back one way only.
+    this.md5.update(`${this.paths.join('\0')}\0`);
+    this.paths = [];
   }
 
   finish(): {
@@ -269,7 +284,8 @@ class WalkFingerprint {
     count: number;
     settled: boolean;
   } {
-    const md5 = this.md5.update(this.pending).digest('hex');
+    if (this.paths.length > 0) this.flush();
+    const md5 = this.md5.digest('hex');
     return {
       stamp: {
         ino: Number.parseInt(md5.slice(0, 12), 16),

@@ -4,10 +4,8 @@
  */
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
-import { type HashName, isDirOid, parseTree } from '@cairn/cache';
-import { hashBytes } from '@cairn/core-io';
+import { isDirOid } from '@cairn/cache';
 import { formatStatus as formatPipelineStatus } from '@cairn/pipeline';
-import { CairnError } from '@cairn/types';
 import type { DataContext } from './context.js';
 import { type PathSummary, summarizePath } from './hash-path.js';
 import { type TrackedEntry, toPosix } from './outputs.js';
@@ -50,6 +48,9 @@ async function inCache(
   });
 }
 
+/** Files from which a folder's walk is worth starting worker threads for. */
+const LARGE_FOLDER_FILES = 4096;
+
 export async function computeStatus(
   ctx: DataContext,
   entries: readonly TrackedEntry[],
@@ -60,6 +61,9 @@ export async function computeStatus(
     string,
     { deps: Record<string, ChangeKind>; outs: Record<string, ChangeKind> }
   >();
+  // A large folder's walk shares its lstat calls with the hash pool's workers: start them now,
+  // while the pointers are read, instead of in the middle of the walk.
+  if (entries.some((e) => (e.entry.nfiles ?? 0) >= LARGE_FOLDER_FILES)) void ctx.pool().warmUp();
   for (const entry of entries) {
     const change = await entryChange(ctx, entry);
     if (change === undefined) continue;
