@@ -18,7 +18,7 @@ import type {
   WorkerRequest,
   WorkerResponse,
 } from './hash-protocol.js';
-import { linkBatch } from './link-batch.js';
+import { PLACED_FIELDS, type Placement, placeBatch } from './place-batch.js';
 import { STAT_FIELDS, statBatch } from './stat-batch.js';
 
 export interface HashPoolOptions {
@@ -82,9 +82,9 @@ const IN_FLIGHT_PER_WORKER = 2;
 const OWN_SLICE_FILES = 32;
 const OWN_SLICE_BYTES = 1 << 20;
 const SKIPPED_AS_TOO_LARGE = -2;
-// Paths per stat request, pairs per link request: a few milliseconds of system calls each.
+// Paths per stat request, pairs per place request: a few milliseconds of system calls each.
 const STAT_CHUNK = 1024;
-const LINK_CHUNK = 512;
+const PLACE_CHUNK = 512;
 
 interface Batch {
   id: number;
@@ -231,43 +231,60 @@ export class HashPool {
   }
 
   /**
-   * Hard links `dsts[i]` to `srcs[i]`, shared among the threads (a destination must not exist;
-   * its folder must). Entry i is the error code of a pair that failed (`EEXIST`, `EXDEV`, …),
-   * undefined where the link was made: the caller decides what a failure means.
+   * Creates `dsts[i]` from `srcs[i]` (a destination must not exist; its folder must) by hard
+   * link, or by copy with `mode`, shared among the threads. Per pair: `{ code }` where it failed
+   * (`EEXIST`, `EXDEV`, …: the caller decides what that means), else `{}`, with the new file's
+   * `stat` for a copy.
    */
-  async linkFiles(
+  async placeFiles(
     srcs: readonly string[],
     dsts: readonly string[],
-  ): Promise<Array<string | undefined>> {
-    if (srcs.length !== dsts.length) throw new TypeError('linkFiles needs one dst per src');
+    placement: Placement,
+  ): Promise<Array<{ code?: string; stat?: { ino: number; mtimeMs: number; size: number } }>> {
+    if (srcs.length !== dsts.length) throw new TypeError('placeFiles needs one dst per src');
     const chunks: Array<{ start: number; end: number }> = [];
-    for (let start = 0; start < srcs.length; start += LINK_CHUNK) {
-      chunks.push({ start, end: Math.min(srcs.length, start + LINK_CHUNK) });
+    for (let start = 0; start < srcs.length; start += PLACE_CHUNK) {
+      chunks.push({ start, end: Math.min(srcs.length, start + PLACE_CHUNK) });
     }
     const slice = ({ start, end }: { start: number; end: number }) => ({
       srcs: srcs.slice(start, end),
       dsts: dsts.slice(start, end),
     });
-    const failures = await this.shareChunks(
+    const results = await this.shareChunks(
       chunks,
       (chunk) => {
         const pairs = slice(chunk);
-        return linkBatch(pairs.srcs, pairs.dsts);
+        return placeBatch(pairs.srcs, pairs.dsts, placement);
       },
-      (id, chunk) => ({ kind: 'link', id, ...slice(chunk) }),
+      (id, chunk) => ({ kind: 'place', id, ...slice(chunk), placement }),
       (response) => {
-        if (response.kind !== 'link') throw new Error(`unexpected ${response.kind} answer`);
+        if (response.kind !== 'place') throw new Error(`unexpected ${response.kind} answer`);
         return response;
       },
     );
-    const codes = new Array<string | undefined>(srcs.length);
-    failures.forEach(({ failed, codes: failedCodes }, k) => {
-      const { start } = chunks[k] as { start: number };
+    const placed: Array<{ code?: string; stat?: { ino: number; mtimeMs: number; size: number } }> =
+      [];
+    results.forEach(({ failed, codes, stats }, k) => {
+      const { start, end } = chunks[k] as { start: number; end: number };
+      for (let i = 0; i < end - start; i++) {
+        const o = i * PLACED_FIELDS;
+        placed.push(
+          stats === undefined
+            ? {}
+            : {
+                stat: {
+                  ino: stats[o] as number,
+                  mtimeMs: stats[o + 1] as number,
+                  size: stats[o + 2] as number,
+                },
+              },
+        );
+      }
       failed.forEach((i, n) => {
-        codes[start + i] = failedCodes[n];
+        placed[start + i] = { code: codes[n] as string };
       });
     });
-    return codes;
+    return placed;
   }
 
   /**

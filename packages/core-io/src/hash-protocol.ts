@@ -1,6 +1,8 @@
 /** Messages between `HashPool` and its workers (flat arrays: cheap to clone). */
-export type WorkerRequest = HashRequest | StatRequest | LinkRequest;
-export type WorkerResponse = HashResponse | StatResponse | LinkResponse;
+import type { Placement, PlaceResult } from './place-batch.js';
+
+export type WorkerRequest = HashRequest | StatRequest | PlaceRequest;
+export type WorkerResponse = HashResponse | StatResponse | PlaceResponse;
 
 export interface HashRequest {
   kind: 'hash';
@@ -46,18 +48,16 @@ export interface StatResponse {
   error?: { path: string; code: string | undefined; message: string };
 }
 
-/** Hard links `dsts[i]` to `srcs[i]` (see link-batch.ts). */
-export interface LinkRequest {
-  kind: 'link';
+/** Creates `dsts[i]` from `srcs[i]` by link or copy (see place-batch.ts). */
+export interface PlaceRequest {
+  kind: 'place';
   id: number;
   srcs: string[];
   dsts: string[];
+  placement: Placement;
 }
 
-export interface LinkResponse {
-  kind: 'link';
+export interface PlaceResponse extends PlaceResult {
+  kind: 'place';
   id: number;
-  /** Indexes of the pairs that failed, and their error codes, in the same order. */
-  failed: number[];
-  codes: string[];
 }

@@ -1,8 +1,8 @@
-/** Worker thread of `HashPool`: answers each request (hash-batch.ts, stat-batch.ts, link-batch.ts). */
+/** Worker thread of `HashPool`: answers each request (hash-batch.ts, stat-batch.ts, place-batch.ts). */
 import { parentPort } from 'node:worker_threads';
 import { hashBatch } from './hash-batch.js';
 import type { StatRequest, StatResponse, WorkerRequest } from './hash-protocol.js';
-import { linkBatch } from './link-batch.js';
+import { placeBatch } from './place-batch.js';
 import { STAT_FIELDS, statBatch } from './stat-batch.js';
 
 function statResponse(request: StatRequest): StatResponse & { stats: Float64Array<ArrayBuffer> } {
@@ -32,8 +32,9 @@ if (port !== null) {
       port.postMessage(hashBatch(request));
       return;
     }
-    if (request.kind === 'link') {
-      port.postMessage({ kind: 'link', id: request.id, ...linkBatch(request.srcs, request.dsts) });
+    if (request.kind === 'place') {
+      const result = placeBatch(request.srcs, request.dsts, request.placement);
+      port.postMessage({ kind: 'place', id: request.id, ...result });
       return;
     }
     const response = statResponse(request);

@@ -48,6 +48,7 @@ export {
   type StoreOutcome,
 } from './hash-pool.js';
 export {
+  defaultFileModeSync,
   detectLinkTypes,
   Linker,
   type LinkerOptions,
@@ -59,6 +60,7 @@ export {
 } from './link.js';
 export { acquireLock, type LockHandle, type LockInfo, type LockOptions, readLock } from './lock.js';
 export { assertInside } from './path-inside.js';
+export type { Placement } from './place-batch.js';
 export { isProcessAlive } from './process-alive.js';
 export { PyFloat, pythonFloatRepr } from './py-float.js';
 export { type FileStat, STAT_FIELDS } from './stat-batch.js';

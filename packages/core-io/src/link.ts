@@ -189,8 +189,11 @@ function createSync(
   }
 }
 
-/** `defaultFileMode` for synchronous callers (probes once, next to `near`). */
-function defaultFileModeSync(near: string): number {
+/**
+ * The mode a new file gets here (0o666 less the umask), as copies are given: probed once, by
+ * creating a file next to `near`.
+ */
+export function defaultFileModeSync(near: string): number {
   if (cachedDefaultMode !== undefined) return cachedDefaultMode;
   const probe = tempPathFor(near);
   const fd = openSync(probe, 'wx', 0o666);

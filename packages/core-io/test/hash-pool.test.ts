@@ -268,7 +268,7 @@ describe('HashPool.statFiles', () => {
   });
 });
 
-describe('HashPool.linkFiles', () => {
+describe('HashPool.placeFiles', () => {
   it('hard links every pair, shared among threads, and reports each pair that failed', async () => {
     const root = await tempDir({ inMemory: true });
     const srcs = makeFiles(root, 3_000, 10);
@@ -278,15 +278,39 @@ describe('HashPool.linkFiles', () => {
     srcs[2_500] = join(root, 'missing'); // ENOENT
     const pool = new HashPool({ workers: 2 });
     try {
-      const codes = await pool.linkFiles(srcs, dsts);
-      expect(codes[1_200]).toBe('EEXIST');
-      expect(codes[2_500]).toBe('ENOENT');
-      expect(codes.filter((c) => c !== undefined)).toHaveLength(2);
+      const placed = await pool.placeFiles(srcs, dsts, { how: 'link' });
+      expect(placed[1_200]).toEqual({ code: 'EEXIST' });
+      expect(placed[2_500]).toEqual({ code: 'ENOENT' });
+      expect(placed.filter((p) => p.code !== undefined)).toHaveLength(2);
       for (const i of [0, 511, 512, 2_999]) {
         expect(statSync(dsts[i] as string).ino).toBe(statSync(srcs[i] as string).ino);
       }
       expect(readFileSync(dsts[1_200] as string, 'utf8')).toBe('already here');
       expect(statSync(srcs[0] as string).nlink).toBe(2);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("copies every pair with the given mode and returns each copy's stat", async () => {
+    const root = await tempDir({ inMemory: true });
+    const srcs = makeFiles(root, 2_000, 10);
+    mkdirSync(join(root, 'out'));
+    const dsts = srcs.map((_, i) => join(root, 'out', `c${i}`));
+    writeFileSync(dsts[700] as string, 'in the way');
+    const pool = new HashPool({ workers: 2, useCallingThread: false });
+    try {
+      const placed = await pool.placeFiles(srcs, dsts, { how: 'copy', mode: 0o640 });
+      expect(placed[700]).toEqual({ code: 'EEXIST' });
+      for (const i of [0, 699, 701, 1_999]) {
+        const copy = lstatSync(dsts[i] as string);
+        expect(readFileSync(dsts[i] as string)).toEqual(readFileSync(srcs[i] as string));
+        expect(copy.ino).not.toBe(lstatSync(srcs[i] as string).ino);
+        expect(copy.mode & 0o777).toBe(0o640);
+        expect(placed[i]).toEqual({
+          stat: { ino: copy.ino, mtimeMs: copy.mtimeMs, size: copy.size },
+        });
+      }
     } finally {
       await pool.close();
     }

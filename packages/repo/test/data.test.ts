@@ -320,34 +320,38 @@ describe('status, commit, remove, gc, read', () => {
     expect(info.mode & 0o222).toBe(0);
   });
 
-  it('checks out thousands of files as hardlinks, empty and shared objects and a corrupt one included', async () => {
-    const repo = await newRepo();
-    const files: Record<string, string> = {};
-    for (let i = 0; i < 3_000; i++)
-      files[`ds/d${i % 20}/f${i}`] = i % 500 === 7 ? '' : `${i % 1_500}`;
-    writeTree(repo.root, files);
-    await repo.add(['ds']);
-    await repo.setConfig('cache.type', 'hardlink');
-    rmSync(join(repo.root, 'ds'), { recursive: true });
-    const store = new ObjectStore(repo.cacheDir);
-    const corrupt = store.path('e4da3b7fbbce2345d7772b0674a318d5'); // md5 of '5': ds/d5/f5 and f1505
-    chmodSync(corrupt, 0o644);
-    writeFileSync(corrupt, 'tampered');
-    chmodSync(corrupt, 0o444);
-    const result = await repo.checkout();
-    expect(result.failed.map((f) => f.path).sort()).toEqual(['ds/d5/f1505', 'ds/d5/f5']);
-    for (const [path, content] of Object.entries(files)) {
-      const abs = join(repo.root, path);
-      if (content === '5') {
-        expect(existsSync(abs)).toBe(false);
-        continue;
+  it.each(['hardlink', 'copy'] as const)(
+    'checks out thousands of files (%s), empty and shared objects and a corrupt one included',
+    async (type) => {
+      const repo = await newRepo();
+      const files: Record<string, string> = {};
+      for (let i = 0; i < 3_000; i++)
+        files[`ds/d${i % 20}/f${i}`] = i % 500 === 7 ? '' : `${i % 1_500}`;
+      writeTree(repo.root, files);
+      await repo.add(['ds']);
+      await repo.setConfig('cache.type', type);
+      rmSync(join(repo.root, 'ds'), { recursive: true });
+      const store = new ObjectStore(repo.cacheDir);
+      const corrupt = store.path('e4da3b7fbbce2345d7772b0674a318d5'); // md5 of '5': ds/d5/f5 and f1505
+      chmodSync(corrupt, 0o644);
+      writeFileSync(corrupt, 'tampered');
+      chmodSync(corrupt, 0o444);
+      const result = await repo.checkout();
+      expect(result.failed.map((f) => f.path).sort()).toEqual(['ds/d5/f1505', 'ds/d5/f5']);
+      for (const [path, content] of Object.entries(files)) {
+        const abs = join(repo.root, path);
+        if (content === '5') {
+          expect(existsSync(abs)).toBe(false);
+          continue;
+        }
+        expect(readFileSync(abs, 'utf8')).toBe(content);
+        // Each object is linked to by its two workspace files (an empty file is created).
+        expect(lstatSync(abs).nlink).toBe(type === 'copy' || content === '' ? 1 : 3);
+        if (type === 'copy') expect(lstatSync(abs).mode & 0o222).not.toBe(0); // writable copies
       }
-      expect(readFileSync(abs, 'utf8')).toBe(content);
-      // Each object is linked to by its two workspace files (one for an empty file: created).
-      expect(lstatSync(abs).nlink).toBe(content === '' ? 1 : 3);
-    }
-    expect(await repo.status()).toEqual({ 'ds.dvc': [{ 'changed outs': { ds: 'modified' } }] });
-  });
+      expect(await repo.status()).toEqual({ 'ds.dvc': [{ 'changed outs': { ds: 'modified' } }] });
+    },
+  );
 
   it('refuses targets it must not track', async () => {
     const repo = await newRepo();

@@ -9,7 +9,14 @@ import { chmodSync, existsSync, lstatSync, rmdirSync, statSync } from 'node:fs';
 import { mkdir, rm, unlink } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import type { FileStat, TreeEntry } from '@cairn/cache';
-import { assertInside, Linker, type WalkEntry, walkTree } from '@cairn/core-io';
+import {
+  assertInside,
+  defaultFileModeSync,
+  Linker,
+  type Placement,
+  type WalkEntry,
+  walkTree,
+} from '@cairn/core-io';
 import { CairnError, type LinkType } from '@cairn/types';
 import { mapLimit } from './concurrency.js';
 import type { DataContext } from './context.js';
@@ -36,8 +43,15 @@ export interface CheckoutResult {
 }
 
 const LINK_JOBS = 16;
-/** New files from which hardlinks are made in bulk, shared among threads. */
-const BULK_LINK_MIN = 1024;
+/** New files from which links or copies are made in bulk, shared among threads. */
+const BULK_MIN = 1024;
+
+/** How the pool places files of link type `type` in bulk, if it can (not symlinks). */
+function bulkPlacement(type: LinkType | undefined, near: string): Placement | undefined {
+  if (type === 'hardlink') return { how: 'link' };
+  if (type === 'copy' || type === 'reflink') return { how: type, mode: defaultFileModeSync(near) };
+  return undefined;
+}
 /** Files from which a folder's checkout is worth starting worker threads for. */
 const LARGE_FOLDER_FILES = 4096;
 
@@ -275,7 +289,7 @@ export async function checkoutEntries(
     const dirs = new Set(writes.map((w) => dirname(w.dst)));
     if (plan.entry.oid?.endsWith('.dir')) dirs.add(plan.entry.path);
     for (const dir of dirs) await mkdir(dir, { recursive: true });
-    const record = (w: Write, type?: LinkType) => {
+    const record = (w: Write, type?: LinkType, written?: FileStat) => {
       if (w.isexec) chmodSync(w.dst, statSync(w.dst).mode | 0o111);
       // Record what was just written so the next status does not read it again. A hardlink is
       // the object's inode: its stat is known already (a chmod above changes ctime only).
@@ -283,7 +297,7 @@ export async function checkoutEntries(
       const object = objectStats.get(`${plan.entry.hashName}:${w.md5}`);
       // (Empty files are created, not linked, so they have their own inode.)
       const shared = type === 'hardlink' && object && object.size > 0 ? object : undefined;
-      ctx.state.set(key, shared ?? statSync(w.dst), w.md5);
+      ctx.state.set(key, shared ?? (w.isexec ? undefined : written) ?? statSync(w.dst), w.md5);
       tick();
     };
     // New files go in place directly (one call per link, like cp -al); files that replace
@@ -308,26 +322,31 @@ export async function checkoutEntries(
         ctx.signal?.throwIfAborted();
         await new Promise((r) => setImmediate(r));
       }
-      // Once a hardlink has worked here, the rest of the non-empty objects the state vouched
-      // for are linked in bulk, on every thread; what fails there goes through linkOne.
-      if (linker.types[0] === 'hardlink' && fresh.length - k > BULK_LINK_MIN) {
+      // Once one file is in place, the rest of the non-empty objects the state vouched for are
+      // linked or copied in bulk, on every thread; what fails there goes through linkOne.
+      if (bulkPlacement(linker.types[0], w.dst) && fresh.length - k > BULK_MIN) {
         k++;
         break;
       }
     }
     const rest = fresh.slice(k);
-    const bulk = rest.filter((w) => (objectOf(w)?.size ?? 0) > 0);
-    const codes =
-      bulk.length > 0
-        ? await ctx.pool().linkFiles(
+    const placement =
+      k < fresh.length ? bulkPlacement(linker.types[0], rest[0]?.dst ?? '') : undefined;
+    const bulk = placement ? rest.filter((w) => (objectOf(w)?.size ?? 0) > 0) : [];
+    const placed =
+      placement && bulk.length > 0
+        ? await ctx.pool().placeFiles(
             bulk.map((w) => ctx.store.path(w.md5, plan.entry.hashName)),
             bulk.map((w) => w.dst),
+            placement,
           )
         : [];
-    const slow = rest.filter((w) => (objectOf(w)?.size ?? 0) === 0);
+    const inBulk = new Set(bulk);
+    const slow = rest.filter((w) => !inBulk.has(w));
     bulk.forEach((w, i) => {
-      if (codes[i] === undefined) record(w, 'hardlink');
-      else slow.push(w);
+      const outcome = placed[i];
+      if (outcome === undefined || outcome.code !== undefined) slow.push(w);
+      else record(w, linker.types[0], outcome.stat);
     });
     for (const w of slow) await linkOne(w);
     await mapLimit(
