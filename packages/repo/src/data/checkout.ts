@@ -52,8 +52,6 @@ function bulkPlacement(type: LinkType | undefined, near: string): Placement | un
   if (type === 'copy' || type === 'reflink') return { how: type, mode: defaultFileModeSync(near) };
   return undefined;
 }
-/** Files from which a folder's checkout is worth starting worker threads for. */
-const LARGE_FOLDER_FILES = 4096;
 
 /** A file to (re)create: absolute destination → object md5. */
 interface Write {
@@ -187,9 +185,7 @@ export async function checkoutEntries(
   const result: CheckoutResult = { added: [], modified: [], failed: [] };
   const display = (p: string) => toPosix(relative(cwd, p)) || '.';
   const plans: Plan[] = [];
-  // A large folder's objects are confirmed with their lstat calls shared among the hash pool's
-  // workers: start them now, while the plans are made, instead of in the middle of that.
-  if (entries.some((e) => (e.entry.nfiles ?? 0) >= LARGE_FOLDER_FILES)) void ctx.pool().warmUp();
+  ctx.warmPoolFor(entries);
   for (const entry of entries) {
     if (entry.kind !== 'out' || !entry.cached) continue;
     if (entry.oid === undefined) {
@@ -289,12 +285,13 @@ export async function checkoutEntries(
     const dirs = new Set(writes.map((w) => dirname(w.dst)));
     if (plan.entry.oid?.endsWith('.dir')) dirs.add(plan.entry.path);
     for (const dir of dirs) await mkdir(dir, { recursive: true });
+    const objectOf = (w: Write) => objectStats.get(`${plan.entry.hashName}:${w.md5}`);
     const record = (w: Write, type?: LinkType, written?: FileStat) => {
       if (w.isexec) chmodSync(w.dst, statSync(w.dst).mode | 0o111);
       // Record what was just written so the next status does not read it again. A hardlink is
       // the object's inode: its stat is known already (a chmod above changes ctime only).
       const key = plan.entry.hashName === 'md5' ? w.dst : `md5-dos2unix:${w.dst}`;
-      const object = objectStats.get(`${plan.entry.hashName}:${w.md5}`);
+      const object = objectOf(w);
       // (Empty files are created, not linked, so they have their own inode.)
       const shared = type === 'hardlink' && object && object.size > 0 ? object : undefined;
       ctx.state.set(key, shared ?? (w.isexec ? undefined : written) ?? statSync(w.dst), w.md5);
@@ -303,7 +300,6 @@ export async function checkoutEntries(
     // New files go in place directly (one call per link, like cp -al); files that replace
     // something go through a temporary name and a rename.
     const fresh = writes.filter((w) => w.fresh);
-    const objectOf = (w: Write) => objectStats.get(`${plan.entry.hashName}:${w.md5}`);
     const linkOne = async (w: Write) => {
       const src = ctx.store.path(w.md5, plan.entry.hashName);
       const known = objectOf(w);

@@ -8,6 +8,9 @@ import { acquireLock, DvcIgnore, HashPool, type LockHandle } from '@cairn/core-i
 import type { LinkType, ProgressListener } from '@cairn/types';
 import type { HashContext } from './hash-path.js';
 
+/** Files from which a folder's walk or checkout is worth starting worker threads for. */
+const LARGE_FOLDER_FILES = 4096;
+
 export interface OperationOptions {
   onProgress?: ProgressListener;
   signal?: AbortSignal;
@@ -69,6 +72,14 @@ export class DataContext implements HashContext {
     this.hashPool ??= new HashPool();
     return this.hashPool;
   };
+
+  /**
+   * Starts the hash pool's workers now when an entry records a folder large enough for its walk
+   * or checkout to share `lstat` and link calls with them, so they are up when that work begins.
+   */
+  warmPoolFor(entries: readonly { entry: { nfiles?: number } }[]): void {
+    if (entries.some((e) => (e.entry.nfiles ?? 0) >= LARGE_FOLDER_FILES)) void this.pool().warmUp();
+  }
 
   /** Persists what the state indexes learnt so far. */
   async flush(): Promise<void> {

@@ -48,9 +48,6 @@ async function inCache(
   });
 }
 
-/** Files from which a folder's walk is worth starting worker threads for. */
-const LARGE_FOLDER_FILES = 4096;
-
 export async function computeStatus(
   ctx: DataContext,
   entries: readonly TrackedEntry[],
@@ -61,9 +58,7 @@ export async function computeStatus(
     string,
     { deps: Record<string, ChangeKind>; outs: Record<string, ChangeKind> }
   >();
-  // A large folder's walk shares its lstat calls with the hash pool's workers: start them now,
-  // while the pointers are read, instead of in the middle of the walk.
-  if (entries.some((e) => (e.entry.nfiles ?? 0) >= LARGE_FOLDER_FILES)) void ctx.pool().warmUp();
+  ctx.warmPoolFor(entries);
   for (const entry of entries) {
     const change = await entryChange(ctx, entry);
     if (change === undefined) continue;
