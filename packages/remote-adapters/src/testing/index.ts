@@ -210,8 +210,9 @@ export function describeRemoteConformance(target: ConformanceTarget): void {
       const driver = await fresh();
       const key = 'files/md5/ff/0000000000000000000000000000ff';
       expect(await driver.exists(key)).toBe(false);
-      for (const failing of [driver.stat(key), driver.read(key)]) {
-        const error = await caught(failing);
+      // One call at a time: a second call started early could reject before anyone awaits it.
+      for (const failing of [() => driver.stat(key), () => driver.read(key)]) {
+        const error = await caught(failing());
         expectCode(error, 'CAIRN_REMOTE_NOT_FOUND');
         const message = (error as Error).message;
         expect(message).toContain(driver.name);
