@@ -69,6 +69,8 @@ export interface InsertResult {
 export class ObjectStore {
   /** Root of DVC 3 objects: `<cache>/files/md5`. */
   readonly filesDir: string;
+  private readonly filesPrefix: string;
+  private readonly rootPrefix: string;
 
   private readonly stateSource: StateIndex | (() => StateIndex) | undefined;
   // For insertFileSync: folders known to exist, and cheap unique temporary names (a random
@@ -86,6 +88,8 @@ export class ObjectStore {
     state?: StateIndex | (() => StateIndex),
   ) {
     this.filesDir = join(root, 'files', 'md5');
+    this.filesPrefix = withSlash(this.filesDir);
+    this.rootPrefix = withSlash(join(root));
     this.stateSource = state;
   }
 
@@ -113,8 +117,9 @@ export class ObjectStore {
   /** Where the object lives: `files/md5/ab/cdef…` (or `ab/cdef…` for legacy objects). */
   path(oid: string, hashName: HashName = 'md5'): string {
     assertOid(oid);
-    const base = hashName === 'md5' ? this.filesDir : this.root;
-    return join(base, oid.slice(0, 2), oid.slice(2));
+    // Concatenated rather than joined: a checkout asks for tens of thousands of these.
+    const base = hashName === 'md5' ? this.filesPrefix : this.rootPrefix;
+    return `${base}${oid.slice(0, 2)}/${oid.slice(2)}`;
   }
 
   async exists(oid: string, hashName: HashName = 'md5'): Promise<boolean> {
@@ -163,12 +168,29 @@ export class ObjectStore {
   ): Promise<Array<FileStat | undefined>> {
     const paths = oids.map((oid) => this.path(oid, hashName));
     const stats = await pool.statFiles(paths);
-    return paths.map((path, i) => {
+    const infos = paths.map((_, i): FileStat | undefined => {
       const o = i * STAT_FIELDS;
       const ino = stats[o] as number;
       if (Number.isNaN(ino)) return undefined;
-      const info = { ino, mtimeMs: stats[o + 1] as number, size: stats[o + 2] as number };
-      return this.state?.get(path, info) === (oids[i] as string).slice(0, 32) ? info : undefined;
+      return { ino, mtimeMs: stats[o + 1] as number, size: stats[o + 2] as number };
+    });
+    const md5s = this.state?.getMany(paths, infos) ?? [];
+    return infos.map((info, i) =>
+      md5s[i] === (oids[i] as string).slice(0, 32) ? info : undefined,
+    );
+  }
+
+  /**
+   * The stat each object had when the state index saw it hash to its name (no file is touched):
+   * a caller that is about to open or link the objects anyway compares their stat then, and
+   * sends those that differ through `check`. Undefined where nothing is recorded.
+   */
+  recordedStats(oids: readonly string[], hashName: HashName = 'md5'): Array<FileStat | undefined> {
+    const entries = this.state?.recorded(oids.map((oid) => this.path(oid, hashName))) ?? [];
+    return oids.map((oid, i) => {
+      const entry = entries[i];
+      if (entry === undefined || entry.md5 !== oid.slice(0, 32)) return undefined;
+      return { ino: entry.ino, mtimeMs: entry.mtimeMs, size: entry.size };
     });
   }
 
@@ -436,4 +458,8 @@ export class ObjectStore {
     this.state?.delete(path);
     return true;
   }
+}
+
+function withSlash(dir: string): string {
+  return dir.endsWith('/') ? dir : `${dir}/`;
 }

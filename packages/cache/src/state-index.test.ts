@@ -85,6 +85,19 @@ describe('StateIndex', () => {
     expect(after.size).toBe(101);
   });
 
+  it('answers many lookups at once like one at a time', async () => {
+    const writer = StateIndex.open(dir);
+    for (let i = 0; i < 50; i++) writer.set(`/w/f${i}`, { ...stat, size: i }, i % 2 ? A : B);
+    await writer.flush();
+    const paths = Array.from({ length: 60 }, (_, i) => `/w/f${i}`);
+    const stats = paths.map((_, i) => (i === 3 ? undefined : { ...stat, size: i === 4 ? 99 : i }));
+    const many = StateIndex.open(dir).getMany(paths, stats);
+    const one = StateIndex.open(dir);
+    expect(many).toEqual(paths.map((p, i) => (stats[i] ? one.get(p, stats[i]) : undefined)));
+    expect(many.slice(0, 6)).toEqual([B, A, B, undefined, undefined, A]);
+    expect(many[55]).toBeUndefined();
+  });
+
   it('skips corrupt lines and unknown formats', () => {
     const file = join(dir, 'cairn-state-v1.log');
     writeFileSync(
@@ -98,8 +111,9 @@ describe('StateIndex', () => {
     expect(StateIndex.open(dir).size).toBe(0);
   });
 
-  it('compacts a log that grew past its live entries', async () => {
+  it('compacts a loaded log that grew past its live entries', async () => {
     const index = StateIndex.open(dir);
+    expect(index.size).toBe(0); // loaded: it counts its live lines
     for (let round = 0; round < 5; round++) {
       for (let i = 0; i < 6000; i++)
         index.set(`/w/f${i}`, { ...stat, size: round }, round % 2 ? A : B);
@@ -112,5 +126,40 @@ describe('StateIndex', () => {
     expect(reopened.size).toBe(6000);
     expect(reopened.get('/w/f5999', { ...stat, size: 4 })).toBe(B);
     expect(reopened.get('/w/f5999', { ...stat, size: 3 })).toBeUndefined();
+  });
+});
+
+describe('StateIndex written without being loaded', () => {
+  it('appends without reading the log, and compacts it once it grew well past its live lines', async () => {
+    const file = join(dir, 'cairn-state-v1.log');
+    // 1,000 paths, each written 180 times (~20 MB of lines, 1,000 of them live).
+    const path = (i: number) => `/w/${'long-folder-name-'.repeat(3)}/f${i}`;
+    const rounds: string[] = ['cairn-state v1\n'];
+    for (let round = 0; round < 180; round++) {
+      const lines: string[] = [];
+      for (let i = 0; i < 1000; i++)
+        lines.push(`${A}\t${round}\t42\t${stat.mtimeMs}\t${path(i)}\n`);
+      rounds.push(lines.join(''));
+    }
+    writeFileSync(file, rounds.join(''));
+
+    const small = StateIndex.open(dir);
+    small.set('/w/new', stat, B);
+    await small.flush();
+    const text = readFileSync(file, 'utf8');
+    expect(text.split('\n').length).toBeLessThan(1010);
+    expect(text).toMatch(/^cairn-state v1\n#live \d+\n/);
+
+    const reader = StateIndex.open(dir);
+    expect(reader.get('/w/new', stat)).toBe(B);
+    expect(reader.get(path(7), { ...stat, size: 179 })).toBe(A);
+    expect(reader.get(path(7), { ...stat, size: 178 })).toBeUndefined();
+    expect(reader.size).toBe(1001);
+
+    // Appends below twice the live size (plus slack) leave the compacted log as it is.
+    const next = StateIndex.open(dir);
+    next.set('/w/other', stat, A);
+    await next.flush();
+    expect(readFileSync(file, 'utf8')).toBe(`${text}${A}\t3\t42\t${stat.mtimeMs}\t/w/other\n`);
   });
 });

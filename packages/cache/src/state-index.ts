@@ -35,6 +35,13 @@ interface Entry extends FileStat {
 type Stored = Entry | string;
 
 const HEADER = 'cairn-state v1\n';
+/**
+ * Compaction writes `#live <bytes>` as the second line (readers skip it as a line without
+ * fields), so a writer that never loaded the log can tell when it has grown well past that.
+ */
+const LIVE = '#live ';
+/** Slack before an unloaded log is compacted: well past what one big command appends. */
+const UNLOADED_SLACK = 16 << 20;
 
 /**
  * Lookups answered by searching the log's text before it is parsed whole: a command that asks
@@ -87,6 +94,26 @@ export class StateIndex {
     return entry.md5;
   }
 
+  /** What is recorded for each path (its hash and the stat it had then), whatever it is now. */
+  recorded(paths: readonly string[]): Array<(FileStat & { md5: string }) | undefined> {
+    if (paths.length > POINT_LOOKUPS) this.load();
+    return paths.map((path) => this.entry(path));
+  }
+
+  /** `get` of many paths; more than a few load the whole log at once instead of searching it. */
+  getMany(
+    paths: readonly string[],
+    stats: readonly (FileStat | undefined)[],
+  ): (string | undefined)[] {
+    if (paths.length > POINT_LOOKUPS) this.load();
+    const md5s = new Array<string | undefined>(paths.length);
+    for (let i = 0; i < paths.length; i++) {
+      const stat = stats[i];
+      md5s[i] = stat === undefined ? undefined : this.get(paths[i] as string, stat);
+    }
+    return md5s;
+  }
+
   private entry(path: string): Entry | undefined {
     if (!this.loaded) {
       const own = this.own.get(path);
@@ -124,7 +151,9 @@ export class StateIndex {
   }
 
   set(path: string, stat: FileStat, md5: string): void {
-    const previous = this.entry(path);
+    // An unloaded index is not loaded just to skip a line that repeats the log: every caller
+    // sets what a lookup missed or a file it just wrote, and compaction drops repeats.
+    const previous = this.loaded ? this.entry(path) : (this.own.get(path) ?? undefined);
     if (
       previous?.md5 === md5 &&
       previous.ino === stat.ino &&
@@ -160,8 +189,10 @@ export class StateIndex {
     }
     mkdirSync(join(this.file, '..'), { recursive: true });
     const fd = openSync(this.file, 'a+');
+    let grown = false;
     try {
       const size = fstatSync(fd).size;
+      if (!this.loaded && size + chunk.length > 2 * liveBytes(fd) + UNLOADED_SLACK) grown = true;
       // A log that ends in a torn line (an interrupted writer) is terminated before appending.
       const last = Buffer.alloc(1);
       const torn = size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 10;
@@ -170,15 +201,20 @@ export class StateIndex {
     } finally {
       closeSync(fd);
     }
+    if (grown) {
+      this.load();
+      await this.compact();
+    }
   }
 
   private async compact(): Promise<void> {
-    const body: string[] = [HEADER];
+    const body: string[] = [];
     for (const path of this.entries.keys()) {
       const entry = this.entry(path);
       if (entry) body.push(formatLine(path, entry, entry.md5));
     }
-    await writeFileAtomic(this.file, body.join(''));
+    const lines = body.join('');
+    await writeFileAtomic(this.file, `${HEADER}${LIVE}${Buffer.byteLength(lines)}\n${lines}`);
     this.lines = this.entries.size;
   }
 
@@ -212,6 +248,16 @@ export class StateIndex {
     }
     this.own.clear();
   }
+}
+
+/** The size of the log's lines at its last compaction (0 when never compacted). */
+function liveBytes(fd: number): number {
+  const head = Buffer.alloc(HEADER.length + LIVE.length + 16);
+  const n = readSync(fd, head, 0, head.length, 0);
+  const text = head.toString('latin1', 0, n);
+  if (!text.startsWith(HEADER + LIVE)) return 0;
+  const value = Number.parseInt(text.slice(HEADER.length + LIVE.length), 10);
+  return Number.isFinite(value) ? value : 0;
 }
 
 function formatLine(path: string, stat: FileStat, md5: string): string {

@@ -77,5 +77,15 @@ describe('parseTree safety', () => {
     expect(() => parseTree(`[{"md5": "${md5('a')}", "relpath": "a", "size": 1}]`, oid)).toThrow(
       'entry 0 (a) has extra keys',
     );
+    const control = JSON.stringify([{ md5: '\u0010'.repeat(32), relpath: 'a' }]);
+    expect(() => parseTree(control, oid)).toThrow('entry 0 (a) has no valid md5');
+    expect(() => parseTree(`[{"md5": "${md5('a').slice(1)}", "relpath": "a"}]`, oid)).toThrow(
+      'entry 0 (a) has no valid md5',
+    );
+  });
+
+  it('reads upper-case digests as lower-case and keeps plain names as they are', () => {
+    const upper = JSON.stringify([{ md5: md5('a').toUpperCase(), relpath: 'd ir/é..x/.f' }]);
+    expect(parseTree(upper, oid)).toEqual([{ md5: md5('a'), relpath: 'd ir/é..x/.f' }]);
   });
 });

@@ -1,9 +1,11 @@
 /**
- * Git, through the `git` binary (execa). Cairn reads pointer and lock files out of history
- * (gc --all-commits, metrics diff, experiments) and stages the files it creates.
+ * Git, through the `git` binary. Cairn reads pointer and lock files out of history
+ * (gc --all-commits, metrics diff, experiments) and stages the files it creates. Plain
+ * `child_process` rather than execa: every command lists pointer files through git, and loading
+ * execa's module graph cost more than the `git ls-files` call itself.
  */
+import { spawn } from 'node:child_process';
 import { CairnError } from '@cairn/types';
-import { execa } from 'execa';
 
 export interface GitOptions {
   cwd: string;
@@ -18,34 +20,56 @@ export async function git(args: string[], options: GitOptions): Promise<string> 
 }
 
 /** Runs git and returns stdout as bytes (for file contents at a revision). */
-export async function gitRaw(args: string[], options: GitOptions): Promise<Buffer> {
-  try {
-    const result = await execa('git', args, {
+export function gitRaw(args: string[], options: GitOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const fail = (error: CairnError) => {
+      if (settled) return;
+      settled = true;
+      reject(error);
+    };
+    const child = spawn('git', args, {
       cwd: options.cwd,
-      env: { ...options.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
-      encoding: 'buffer',
-      ...(options.input === undefined ? {} : { input: options.input }),
-      stripFinalNewline: false,
+      env: { ...process.env, ...options.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+      stdio: 'pipe',
     });
-    return Buffer.from(result.stdout);
-  } catch (error) {
-    const e = error as { stderr?: Uint8Array; exitCode?: number; code?: string };
-    if (e.code === 'ENOENT') {
-      throw new CairnError('CAIRN_GIT_MISSING', 'git is not installed or not on PATH', {
-        hint: 'install git, or run with --no-scm where the command supports it',
-        cause: error,
-      });
-    }
-    const stderr = e.stderr ? Buffer.from(e.stderr).toString('utf8').trim() : '';
-    throw new CairnError(
-      'CAIRN_GIT',
-      `git ${args[0]} failed: ${stderr || `exit code ${e.exitCode}`}`,
-      {
-        cause: error,
-        details: { args, exitCode: e.exitCode },
-      },
-    );
-  }
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') {
+        fail(
+          new CairnError('CAIRN_GIT_MISSING', 'git is not installed or not on PATH', {
+            hint: 'install git, or run with --no-scm where the command supports it',
+            cause: error,
+          }),
+        );
+      } else {
+        fail(
+          new CairnError('CAIRN_GIT', `git ${args[0]} failed: ${error.message}`, { cause: error }),
+        );
+      }
+    });
+    child.on('close', (exitCode, signal) => {
+      if (exitCode === 0) {
+        settled = true;
+        resolve(Buffer.concat(stdout));
+        return;
+      }
+      const message = Buffer.concat(stderr).toString('utf8').trim();
+      fail(
+        new CairnError(
+          'CAIRN_GIT',
+          `git ${args[0]} failed: ${message || (exitCode === null ? `killed by ${signal}` : `exit code ${exitCode}`)}`,
+          { details: { args, exitCode } },
+        ),
+      );
+    });
+    // git may exit before reading all of its input; its exit code tells what happened.
+    child.stdin.on('error', () => {});
+    child.stdin.end(options.input);
+  });
 }
 
 /** The top folder of the git work tree containing `dir`, or undefined outside git. */

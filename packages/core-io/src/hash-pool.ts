@@ -86,6 +86,13 @@ const SKIPPED_AS_TOO_LARGE = -2;
 const STAT_CHUNK = 1024;
 const PLACE_CHUNK = 512;
 
+/** The stat facts a placement compares and reports. */
+interface FileStat3 {
+  ino: number;
+  mtimeMs: number;
+  size: number;
+}
+
 interface Batch {
   id: number;
   job: Job;
@@ -233,28 +240,37 @@ export class HashPool {
   /**
    * Creates `dsts[i]` from `srcs[i]` (a destination must not exist; its folder must) by hard
    * link, or by copy with `mode`, shared among the threads. Per pair: `{ code }` where it failed
-   * (`EEXIST`, `EXDEV`, …: the caller decides what that means), else `{}`, with the new file's
-   * `stat` for a copy.
+   * (`EEXIST`, `EXDEV`, …: the caller decides what that means; `UNVERIFIED` where the source's
+   * stat was not `expected[i]`), else `{}`, with the new file's `stat` for a copy.
    */
   async placeFiles(
     srcs: readonly string[],
     dsts: readonly string[],
     placement: Placement,
-  ): Promise<Array<{ code?: string; stat?: { ino: number; mtimeMs: number; size: number } }>> {
+    expected?: readonly FileStat3[],
+  ): Promise<Array<{ code?: string; stat?: FileStat3 }>> {
     if (srcs.length !== dsts.length) throw new TypeError('placeFiles needs one dst per src');
     const chunks: Array<{ start: number; end: number }> = [];
     for (let start = 0; start < srcs.length; start += PLACE_CHUNK) {
       chunks.push({ start, end: Math.min(srcs.length, start + PLACE_CHUNK) });
     }
+    let wanted: Float64Array | undefined;
+    if (expected !== undefined) {
+      wanted = new Float64Array(srcs.length * PLACED_FIELDS);
+      expected.forEach((stat, i) => {
+        wanted?.set([stat.ino, stat.mtimeMs, stat.size], i * PLACED_FIELDS);
+      });
+    }
     const slice = ({ start, end }: { start: number; end: number }) => ({
       srcs: srcs.slice(start, end),
       dsts: dsts.slice(start, end),
+      ...(wanted ? { expected: wanted.slice(start * PLACED_FIELDS, end * PLACED_FIELDS) } : {}),
     });
     const results = await this.shareChunks(
       chunks,
       (chunk) => {
         const pairs = slice(chunk);
-        return placeBatch(pairs.srcs, pairs.dsts, placement);
+        return placeBatch(pairs.srcs, pairs.dsts, placement, pairs.expected);
       },
       (id, chunk) => ({ kind: 'place', id, ...slice(chunk), placement }),
       (response) => {
@@ -262,8 +278,7 @@ export class HashPool {
         return response;
       },
     );
-    const placed: Array<{ code?: string; stat?: { ino: number; mtimeMs: number; size: number } }> =
-      [];
+    const placed: Array<{ code?: string; stat?: FileStat3 }> = [];
     results.forEach(({ failed, codes, stats }, k) => {
       const { start, end } = chunks[k] as { start: number; end: number };
       for (let i = 0; i < end - start; i++) {

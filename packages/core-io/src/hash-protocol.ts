@@ -55,6 +55,8 @@ export interface PlaceRequest {
   srcs: string[];
   dsts: string[];
   placement: Placement;
+  /** The stat each source must have (see `placeBatch`). */
+  expected?: Float64Array;
 }
 
 export interface PlaceResponse extends PlaceResult {

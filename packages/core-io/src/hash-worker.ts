@@ -33,7 +33,7 @@ if (port !== null) {
       return;
     }
     if (request.kind === 'place') {
-      const result = placeBatch(request.srcs, request.dsts, request.placement);
+      const result = placeBatch(request.srcs, request.dsts, request.placement, request.expected);
       port.postMessage({ kind: 'place', id: request.id, ...result });
       return;
     }

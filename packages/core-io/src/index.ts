@@ -59,8 +59,8 @@ export {
   unprotect,
 } from './link.js';
 export { acquireLock, type LockHandle, type LockInfo, type LockOptions, readLock } from './lock.js';
-export { assertInside } from './path-inside.js';
-export type { Placement } from './place-batch.js';
+export { assertInside, isPlainRelative } from './path-inside.js';
+export { type Placement, UNVERIFIED } from './place-batch.js';
 export { isProcessAlive } from './process-alive.js';
 export { PyFloat, pythonFloatRepr } from './py-float.js';
 export { type FileStat, STAT_FIELDS } from './stat-batch.js';

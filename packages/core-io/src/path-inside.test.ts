@@ -1,6 +1,6 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assertInside } from './path-inside.js';
+import { assertInside, isPlainRelative } from './path-inside.js';
 
 describe('assertInside', () => {
   it('resolves relative paths that stay inside the root', () => {
@@ -26,5 +26,48 @@ describe('assertInside', () => {
         details: { root: '/repo', path },
       }),
     );
+  });
+});
+
+describe('isPlainRelative', () => {
+  it('accepts only paths with nothing to resolve', () => {
+    for (const plain of ['a', 'a/b.c', '.hidden/x', '..x/y..', 'dir with space/é', 'a\\b'])
+      expect(isPlainRelative(plain)).toBe(true);
+    for (const odd of [
+      '',
+      '.',
+      '..',
+      'a/./b',
+      'a//b',
+      'a/',
+      '/a',
+      'a/..',
+      'a\\..\\b',
+      'C:x',
+      'a\0b',
+    ])
+      expect(isPlainRelative(odd)).toBe(false);
+  });
+
+  it('gives assertInside the same answer as resolving, for any root and path', () => {
+    const parts = ['a', 'b', '.', '..', '', 'C:', 'x\\', '\\', 'é'];
+    const roots = ['/repo', '/repo/', '/a/./b', '/', '/a//b/..'];
+    let seed = 7;
+    const pick = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    for (let i = 0; i < 5000; i++) {
+      const rel = Array.from({ length: 1 + pick(4) }, () => parts[pick(parts.length)]).join('/');
+      const root = roots[pick(roots.length)] as string;
+      let got: string | undefined;
+      try {
+        got = assertInside(root, rel);
+      } catch {
+        expect(isPlainRelative(rel)).toBe(false);
+        continue;
+      }
+      expect(got).toBe(resolve(root, rel));
+    }
   });
 });

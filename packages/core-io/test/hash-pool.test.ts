@@ -1,4 +1,12 @@
-import { lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { ProgressEvent } from '@cairn/types';
 import { describe, expect, it } from 'vitest';
@@ -7,7 +15,7 @@ import { importDist, tempDir } from './helpers.js';
 
 // The pool runs compiled workers, so it is tested from dist/ (built by the global setup); that
 // also proves the worker script resolves from the published layout.
-const { HashPool } = await importDist();
+const { HashPool, UNVERIFIED } = await importDist();
 
 function makeFiles(root: string, count: number, folders: number): string[] {
   const paths: string[] = [];
@@ -291,6 +299,35 @@ describe('HashPool.placeFiles', () => {
       await pool.close();
     }
   });
+
+  it.each(['link', 'copy'] as const)(
+    '%s: leaves alone each source whose stat is not the one expected of it',
+    async (how) => {
+      const root = await tempDir({ inMemory: true });
+      const srcs = makeFiles(root, 2_000, 10);
+      mkdirSync(join(root, 'out'));
+      const dsts = srcs.map((_, i) => join(root, 'out', `v${i}`));
+      const expected = srcs.map((src) => {
+        const { ino, mtimeMs, size } = lstatSync(src);
+        return { ino, mtimeMs, size };
+      });
+      writeFileSync(srcs[5] as string, 'tampered, longer than before'); // size and mtime differ
+      expected[1_500] = { ...(expected[1_500] as (typeof expected)[number]), mtimeMs: 1 };
+      const pool = new HashPool({ workers: 2 });
+      try {
+        const placement = how === 'link' ? { how } : { how, mode: 0o644 };
+        const placed = await pool.placeFiles(srcs, dsts, placement, expected);
+        expect(placed[5]).toEqual({ code: UNVERIFIED });
+        expect(placed[1_500]).toEqual({ code: UNVERIFIED });
+        expect(placed.filter((p) => p.code !== undefined)).toHaveLength(2);
+        expect(existsSync(dsts[5] as string)).toBe(false);
+        expect(existsSync(dsts[1_500] as string)).toBe(false);
+        expect(readFileSync(dsts[1_999] as string)).toEqual(readFileSync(srcs[1_999] as string));
+      } finally {
+        await pool.close();
+      }
+    },
+  );
 
   it("copies every pair with the given mode and returns each copy's stat", async () => {
     const root = await tempDir({ inMemory: true });

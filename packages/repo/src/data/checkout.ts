@@ -8,16 +8,18 @@
 import { chmodSync, existsSync, lstatSync, rmdirSync, statSync } from 'node:fs';
 import { mkdir, rm, unlink } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import type { FileStat, TreeEntry } from '@cairn/cache';
+import type { FileStat, ObjectCheck, TreeEntry } from '@cairn/cache';
 import {
   assertInside,
   defaultFileModeSync,
   Linker,
   type Placement,
+  UNVERIFIED,
   type WalkEntry,
   walkTree,
 } from '@cairn/core-io';
 import { CairnError, type LinkType } from '@cairn/types';
+import { type CheckoutObject, CheckoutObjects } from './checkout-objects.js';
 import { mapLimit } from './concurrency.js';
 import type { DataContext } from './context.js';
 import { hashFileCached, hashFilesCached } from './hash-path.js';
@@ -60,6 +62,8 @@ interface Write {
   isexec?: boolean;
   /** Nothing is there yet: created in place, not through a temporary name. */
   fresh?: boolean;
+  /** The cache object it is made from (set once the plan is made). */
+  object?: CheckoutObject;
 }
 
 interface Plan {
@@ -140,17 +144,18 @@ async function planEntry(
     entry.hashName,
     toPosix(relative(ctx.repo.root, entry.path)),
   );
-  for (const t of tree) assertInside(entry.path, t.relpath);
+  // Every destination is checked once; the checked path is the one written.
+  const dsts = tree.map((t) => assertInside(entry.path, t.relpath));
   if (existing === undefined) {
     plan.state = 'added';
-    plan.writes = tree.map((t) => ({ dst: join(entry.path, t.relpath), md5: t.md5, fresh: true }));
+    plan.writes = tree.map((t, i) => ({ dst: dsts[i] as string, md5: t.md5, fresh: true }));
     return plan;
   }
   if (!existing.isDirectory()) {
     plan.replaceWhole = true;
     plan.state = 'modified';
     if (!(await savedInCache(entry.path, statSync(entry.path)))) plan.conflicts.push(entry.path);
-    plan.writes = tree.map((t) => ({ dst: join(entry.path, t.relpath), md5: t.md5, fresh: true }));
+    plan.writes = tree.map((t, i) => ({ dst: dsts[i] as string, md5: t.md5, fresh: true }));
     return plan;
   }
   const files = await currentFiles(ctx, entry.path);
@@ -158,14 +163,15 @@ async function planEntry(
   const md5s = await hashFilesCached(ctx, list, entry.hashName);
   const current = new Map(list.map((f, i) => [f.path, md5s[i] as string]));
   const wanted = new Set(tree.map((t) => t.relpath));
-  for (const t of tree) {
+  tree.forEach((t, i) => {
     const have = current.get(t.relpath);
-    if (have === t.md5 && !options.relink) continue;
-    plan.writes.push({ dst: join(entry.path, t.relpath), md5: t.md5, fresh: have === undefined });
+    if (have === t.md5 && !options.relink) return;
+    const dst = dsts[i] as string;
+    plan.writes.push({ dst, md5: t.md5, fresh: have === undefined });
     if (have !== undefined && have !== t.md5 && !existsSync(ctx.store.path(have, entry.hashName))) {
-      plan.conflicts.push(join(entry.path, t.relpath));
+      plan.conflicts.push(dst);
     }
-  }
+  });
   for (const [relpath, md5] of current) {
     if (wanted.has(relpath)) continue;
     plan.deletes.push(join(entry.path, relpath));
@@ -222,38 +228,19 @@ export async function checkoutEntries(
     );
   }
 
-  // Verify every object before anything in the workspace changes.
-  const md5s = [
-    ...new Set(plans.flatMap((p) => p.writes.map((w) => `${p.entry.hashName}:${w.md5}`))),
-  ];
-  const bad = new Map<string, string>();
-  // Objects the state index vouches for are confirmed by their lstat alone (their stat is kept:
-  // a hardlink to the object shares it); the rest are hashed.
-  const objectStats = new Map<string, FileStat>();
-  const unknown: string[] = [];
-  for (const hashName of ['md5', 'md5-dos2unix'] as const) {
-    const keys = md5s.filter((key) => key.startsWith(`${hashName}:`));
-    if (keys.length === 0) continue;
-    const oids = keys.map((key) => key.slice(hashName.length + 1));
-    const known = await ctx.store.checkKnown(oids, hashName, ctx.pool());
-    keys.forEach((key, i) => {
-      const info = known[i];
-      if (info === undefined) unknown.push(key);
-      else objectStats.set(key, info);
-    });
-  }
-  await mapLimit(
-    unknown,
-    LINK_JOBS,
-    async (key) => {
-      const [hashName, md5] = key.split(':') as ['md5' | 'md5-dos2unix', string];
-      const check = await ctx.store.check(md5, hashName);
-      if (check !== 'ok') bad.set(key, check);
-    },
-    ctx.signal,
-  );
-
+  // Every object is verified before it is placed (see checkout-objects.ts): up front, or, for
+  // the files of a large fresh folder, by the thread that links or copies it.
   const linker = new Linker(ctx.repo.linkTypes);
+  const objects = new CheckoutObjects(ctx);
+  const canBulk = bulkPlacement(linker.types[0], ctx.repo.root) !== undefined;
+  for (const plan of plans) {
+    const bulk = canBulk && plan.writes.filter((w) => w.fresh).length > BULK_MIN;
+    for (const w of plan.writes) {
+      w.object = objects.use(w.md5, plan.entry.hashName, bulk && w.fresh === true);
+    }
+  }
+  await objects.prepare();
+
   const total = plans.reduce((n, p) => n + p.writes.length + p.deletes.length, 0);
   const id = 'checkout';
   ctx.onProgress?.({ type: 'start', id, label: 'Checking out', total, unit: 'files' });
@@ -263,9 +250,9 @@ export async function checkoutEntries(
     if (done % 64 === 0 || done === total) ctx.onProgress?.({ type: 'progress', id, done, total });
   };
   for (const plan of plans) {
-    const failures = plan.writes.filter((w) => bad.has(`${plan.entry.hashName}:${w.md5}`));
-    for (const w of failures) {
-      const check = bad.get(`${plan.entry.hashName}:${w.md5}`);
+    let failed = 0;
+    const fail = (w: Write, check: ObjectCheck) => {
+      failed++;
       result.failed.push({
         path: display(w.dst),
         code: check === 'missing' ? 'CAIRN_CACHE_MISSING' : 'CAIRN_CACHE_CORRUPT',
@@ -274,6 +261,12 @@ export async function checkoutEntries(
             ? `object ${w.md5} is not in the cache`
             : `cache object ${ctx.store.path(w.md5, plan.entry.hashName)} is corrupt (bytes do not match ${w.md5}); not linked`,
       });
+    };
+    const writes: Write[] = [];
+    for (const w of plan.writes) {
+      const verdict = w.object?.verdict;
+      if (verdict === 'missing' || verdict === 'corrupt') fail(w, verdict);
+      else writes.push(w);
     }
     if (plan.replaceWhole) await rm(plan.entry.path, { recursive: true, force: true });
     for (const path of plan.deletes) {
@@ -281,46 +274,53 @@ export async function checkoutEntries(
       tick();
     }
     if (plan.deletes.length > 0) pruneEmptyDirs(plan.entry.path, plan.deletes);
-    const writes = plan.writes.filter((w) => !bad.has(`${plan.entry.hashName}:${w.md5}`));
     const dirs = new Set(writes.map((w) => dirname(w.dst)));
     if (plan.entry.oid?.endsWith('.dir')) dirs.add(plan.entry.path);
     for (const dir of dirs) await mkdir(dir, { recursive: true });
-    const objectOf = (w: Write) => objectStats.get(`${plan.entry.hashName}:${w.md5}`);
-    const record = (w: Write, type?: LinkType, written?: FileStat) => {
+    // Record what was just written so the next status does not read it again. A hardlink is the
+    // object's inode, whose verified stat is known already (a chmod changes ctime only; empty
+    // files are created, not linked).
+    const record = (w: Write, type: LinkType, object?: FileStat, written?: FileStat) => {
       if (w.isexec) chmodSync(w.dst, statSync(w.dst).mode | 0o111);
-      // Record what was just written so the next status does not read it again. A hardlink is
-      // the object's inode: its stat is known already (a chmod above changes ctime only).
       const key = plan.entry.hashName === 'md5' ? w.dst : `md5-dos2unix:${w.dst}`;
-      const object = objectOf(w);
-      // (Empty files are created, not linked, so they have their own inode.)
       const shared = type === 'hardlink' && object && object.size > 0 ? object : undefined;
       ctx.state.set(key, shared ?? (w.isexec ? undefined : written) ?? statSync(w.dst), w.md5);
       tick();
     };
+    // One at a time: verified first if it is not yet.
+    const linkOne = async (w: Write, replace = false) => {
+      const object = w.object as CheckoutObject;
+      const verdict = await objects.verify(object);
+      if (verdict !== 'ok') {
+        fail(w, verdict);
+        return;
+      }
+      const known = object.stat;
+      if (replace) {
+        record(w, await linker.link(object.src, w.dst), known);
+        return;
+      }
+      try {
+        const options = known ? { srcSize: known.size } : {};
+        record(w, linker.linkNewSync(object.src, w.dst, options), known);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        record(w, await linker.link(object.src, w.dst), known);
+      }
+    };
     // New files go in place directly (one call per link, like cp -al); files that replace
     // something go through a temporary name and a rename.
     const fresh = writes.filter((w) => w.fresh);
-    const linkOne = async (w: Write) => {
-      const src = ctx.store.path(w.md5, plan.entry.hashName);
-      const known = objectOf(w);
-      try {
-        record(w, linker.linkNewSync(src, w.dst, known ? { srcSize: known.size } : {}));
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        record(w, await linker.link(src, w.dst));
-      }
-    };
     let k = 0;
     for (; k < fresh.length; k++) {
-      const w = fresh[k] as Write;
-      await linkOne(w);
+      await linkOne(fresh[k] as Write);
       if (k % 512 === 511) {
         ctx.signal?.throwIfAborted();
         await new Promise((r) => setImmediate(r));
       }
-      // Once one file is in place, the rest of the non-empty objects the state vouched for are
+      // Once one file is in place, the rest of the non-empty objects that carry a stat are
       // linked or copied in bulk, on every thread; what fails there goes through linkOne.
-      if (bulkPlacement(linker.types[0], w.dst) && fresh.length - k > BULK_MIN) {
+      if (bulkPlacement(linker.types[0], ctx.repo.root) && fresh.length - k > BULK_MIN) {
         k++;
         break;
       }
@@ -328,33 +328,34 @@ export async function checkoutEntries(
     const rest = fresh.slice(k);
     const placement =
       k < fresh.length ? bulkPlacement(linker.types[0], rest[0]?.dst ?? '') : undefined;
-    const bulk = placement ? rest.filter((w) => (objectOf(w)?.size ?? 0) > 0) : [];
+    const bulk = placement ? rest.filter((w) => (w.object?.stat?.size ?? 0) > 0) : [];
     const placed =
       placement && bulk.length > 0
         ? await ctx.pool().placeFiles(
-            bulk.map((w) => ctx.store.path(w.md5, plan.entry.hashName)),
+            bulk.map((w) => (w.object as CheckoutObject).src),
             bulk.map((w) => w.dst),
             placement,
+            bulk.map((w) => w.object?.stat as FileStat),
           )
         : [];
     const inBulk = new Set(bulk);
     const slow = rest.filter((w) => !inBulk.has(w));
+    const type = linker.types[0] as LinkType;
     bulk.forEach((w, i) => {
       const outcome = placed[i];
+      const object = w.object as CheckoutObject;
+      if (outcome?.code === UNVERIFIED) objects.distrust(object);
       if (outcome === undefined || outcome.code !== undefined) slow.push(w);
-      else record(w, linker.types[0], outcome.stat);
+      else record(w, type, object.stat, outcome.stat);
     });
     for (const w of slow) await linkOne(w);
     await mapLimit(
       writes.filter((w) => !w.fresh),
       LINK_JOBS,
-      async (w) => {
-        record(w, await linker.link(ctx.store.path(w.md5, plan.entry.hashName), w.dst));
-      },
+      (w) => linkOne(w, true),
       ctx.signal,
     );
-    if (plan.state === 'added' && failures.length === 0)
-      result.added.push(display(plan.entry.path));
+    if (plan.state === 'added' && failed === 0) result.added.push(display(plan.entry.path));
     else if (plan.state === 'modified' || plan.writes.length > 0) {
       result.modified.push(display(plan.entry.path));
     }

@@ -95,9 +95,12 @@ export async function hashFilesCached(
 ): Promise<string[]> {
   const result = new Array<string>(files.length);
   const misses: number[] = [];
+  const knowns = ctx.state.getMany(
+    files.map((file) => stateKey(file.absPath, hashName)),
+    files,
+  );
   for (let i = 0; i < files.length; i++) {
-    const file = files[i] as WalkEntry;
-    const known = ctx.state.get(stateKey(file.absPath, hashName), file);
+    const known = knowns[i];
     if (known === undefined) misses.push(i);
     else result[i] = known;
   }

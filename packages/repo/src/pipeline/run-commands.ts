@@ -4,7 +4,6 @@
  */
 import type { Writable } from 'node:stream';
 import { CairnError } from '@cairn/types';
-import { execa } from 'execa';
 
 export interface CommandOutput {
   /** Where the commands' output goes; undefined: inherited from this process. */
@@ -20,6 +19,9 @@ export async function runCommands(
   cwd: string,
   output: CommandOutput,
 ): Promise<void> {
+  // Loaded here, not at the top: only `repro` runs commands, and every other command would pay
+  // for loading execa's module graph.
+  const { execa } = await import('execa');
   for (const command of commands) {
     const piped = output.stdout !== undefined || output.stderr !== undefined;
     const child = execa(command, {
