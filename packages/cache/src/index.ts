@@ -1,4 +1,6 @@
 // Public API of @cairn/cache: explicit named exports only.
+
+export { ObjectIndex } from './object-index.js';
 export {
   type HashName,
   type InsertResult,

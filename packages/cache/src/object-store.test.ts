@@ -14,6 +14,7 @@ import { join, relative } from 'node:path';
 import { HashPool } from '@cairn/core-io';
 import { afterEach, describe, expect, it } from 'vitest';
 import vectors from './__fixtures__/dvc-vectors.json' with { type: 'json' };
+import { ObjectIndex } from './object-index.js';
 import { ObjectStore } from './object-store.js';
 import { StateIndex } from './state-index.js';
 import { buildTree } from './tree.js';
@@ -45,8 +46,8 @@ describe('ObjectStore', () => {
     age();
     const state = StateIndex.inMemory();
     const dirOid = 'd41d8cd98f00b204e9800998ecf8427e.dir';
-    const open = () => new ObjectStore(join(dir, 'cache'), state);
-    expect(open().hasTreeContents(dirOid, oids)).toBe(true);
+    const open = () => new ObjectStore(join(dir, 'cache'));
+    expect(open().hasTreeContents(dirOid, oids, { memo: state })).toBe(true);
     // Remembered: not even the listing is consulted now.
     const listings = () => {
       const store = open();
@@ -59,23 +60,23 @@ describe('ObjectStore', () => {
       return { store, asked: () => asked };
     };
     const remembered = listings();
-    expect(remembered.store.hasTreeContents(dirOid, oids)).toBe(true);
+    expect(remembered.store.hasTreeContents(dirOid, oids, { memo: state })).toBe(true);
     expect(remembered.asked()).toBe(0);
     // An object removed behind the store's back: its folder's mtime gives it away.
     const gone = remembered.store.path(oids[1] as string);
     renameSync(gone, join(dir, 'moved'));
-    expect(open().hasTreeContents(dirOid, oids)).toBe(false);
+    expect(open().hasTreeContents(dirOid, oids, { memo: state })).toBe(false);
     renameSync(join(dir, 'moved'), gone);
     // Young folders: answered from the listing every time, never recorded.
-    expect(open().hasTreeContents(dirOid, oids)).toBe(true);
+    expect(open().hasTreeContents(dirOid, oids, { memo: state })).toBe(true);
     const young = listings();
-    expect(young.store.hasTreeContents(dirOid, oids)).toBe(true);
+    expect(young.store.hasTreeContents(dirOid, oids, { memo: state })).toBe(true);
     expect(young.asked()).toBe(1);
   });
 
   it('reads the file list from the stored .dir object when none is given, and trusts no damaged one', async () => {
     const dir = temp();
-    const store = new ObjectStore(join(dir, 'cache'), StateIndex.inMemory());
+    const store = new ObjectStore(join(dir, 'cache'), ObjectIndex.inMemory());
     const oids: string[] = [];
     for (const text of ['a', 'b']) {
       writeFileSync(join(dir, text), text);
@@ -84,7 +85,7 @@ describe('ObjectStore', () => {
     const tree = buildTree(oids.map((md5, i) => ({ relpath: `f${i}`, md5 })));
     await store.insertBytes(tree.oid, tree.bytes);
     const listing = store.path(tree.oid);
-    const fresh = () => new ObjectStore(join(dir, 'cache'), StateIndex.inMemory());
+    const fresh = () => new ObjectStore(join(dir, 'cache'), ObjectIndex.inMemory());
     expect(fresh().hasTreeContents(tree.oid)).toBe(true);
     rmSync(store.path(oids[0] as string));
     expect(fresh().hasTreeContents(tree.oid)).toBe(false);
@@ -132,8 +133,7 @@ describe('ObjectStore', () => {
 
   it('detects an object whose bytes no longer match its name', async () => {
     const dir = temp();
-    const state = StateIndex.inMemory();
-    const store = new ObjectStore(join(dir, 'cache'), state);
+    const store = new ObjectStore(join(dir, 'cache'), ObjectIndex.inMemory());
     writeFileSync(join(dir, 'foo'), 'foo');
     const { oid } = await store.insertFile(join(dir, 'foo'));
     expect(await store.check(oid)).toBe('ok');
@@ -146,10 +146,9 @@ describe('ObjectStore', () => {
     expect(await store.check('37b51d194a7513e45b56f6524f2d51f2')).toBe('missing');
   });
 
-  it('vouches in bulk only for objects the state index saw with their current stat', async () => {
+  it('vouches in bulk only for objects its index saw with their current stat', async () => {
     const dir = temp();
-    const state = StateIndex.inMemory();
-    const store = new ObjectStore(join(dir, 'cache'), state);
+    const store = new ObjectStore(join(dir, 'cache'), ObjectIndex.inMemory());
     const oids: string[] = [];
     for (const text of ['one', 'two', 'three']) {
       writeFileSync(join(dir, text), text);

@@ -4,7 +4,7 @@
  * An object's name is always the hash of its bytes: objects enter through a temporary name in
  * the store and are renamed into place only once their hash is known and matches, read-only
  * (0444) like DVC's. Trust follows DVC's rule plus one: an object is trusted without re-hashing
- * only when the state index saw exactly this inode/mtime/size hash to its name before.
+ * only when its index (`ObjectIndex`) saw exactly this inode/mtime/size hash to its name before.
  */
 
 import { randomBytes } from 'node:crypto';
@@ -37,6 +37,7 @@ import {
   writeFileAtomic,
 } from '@cairn/core-io';
 import { CairnError } from '@cairn/types';
+import type { ObjectIndex } from './object-index.js';
 import type { FileStat, StateIndex } from './state-index.js';
 import { isDirOid, parseTree, type TreeEntry } from './tree.js';
 
@@ -72,33 +73,33 @@ export class ObjectStore {
   private readonly filesPrefix: string;
   private readonly rootPrefix: string;
 
-  private readonly stateSource: StateIndex | (() => StateIndex) | undefined;
+  private readonly indexSource: ObjectIndex | (() => ObjectIndex) | undefined;
   // For insertFileSync: folders known to exist, and cheap unique temporary names (a random
   // stamp per store, so two stores in one process never collide).
   private readonly madeDirs = new Set<string>();
   private readonly tempStamp = randomBytes(4).toString('hex');
   private tempCounter = 0;
   private readonly listings = new Map<HashName, Set<string>>();
-  private loadedState: StateIndex | undefined;
+  private loadedIndex: ObjectIndex | undefined;
 
   constructor(
     /** The cache directory (`.dvc/cache` or `cache.dir`). */
     readonly root: string,
     /** Where verified objects are remembered; a function opens it on first use. */
-    state?: StateIndex | (() => StateIndex),
+    index?: ObjectIndex | (() => ObjectIndex),
   ) {
     this.filesDir = join(root, 'files', 'md5');
     this.filesPrefix = withSlash(this.filesDir);
     this.rootPrefix = withSlash(join(root));
-    this.stateSource = state;
+    this.indexSource = index;
   }
 
-  private get state(): StateIndex | undefined {
-    if (this.loadedState === undefined && this.stateSource !== undefined) {
-      this.loadedState =
-        typeof this.stateSource === 'function' ? this.stateSource() : this.stateSource;
+  private get index(): ObjectIndex | undefined {
+    if (this.loadedIndex === undefined && this.indexSource !== undefined) {
+      this.loadedIndex =
+        typeof this.indexSource === 'function' ? this.indexSource() : this.indexSource;
     }
-    return this.loadedState;
+    return this.loadedIndex;
   }
 
   /**
@@ -111,7 +112,7 @@ export class ObjectStore {
 
   /** Records that an object written elsewhere (see `incoming`) hashed to its name. */
   remember(oid: string, info: { ino: number; mtimeMs: number; size: number }): void {
-    this.state?.set(this.path(oid), info, oid.slice(0, 32));
+    this.index?.set(oid, 'md5', info);
   }
 
   /** Where the object lives: `files/md5/ab/cdef…` (or `ab/cdef…` for legacy objects). */
@@ -131,7 +132,7 @@ export class ObjectStore {
   }
 
   /**
-   * Whether the object is present and its bytes hash to its name. Uses the state index so an
+   * Whether the object is present and its bytes hash to its name. Uses the object index so an
    * object verified before (same inode, mtime, size) is not read again.
    */
   async check(oid: string, hashName: HashName = 'md5'): Promise<ObjectCheck> {
@@ -144,18 +145,18 @@ export class ObjectStore {
     }
     if (!info.isFile()) return 'corrupt';
     const expected = oid.slice(0, 32);
-    if (this.state?.get(path, info) === expected) return 'ok';
+    if (this.index?.vouches(oid, hashName, info)) return 'ok';
     const actual =
       hashName === 'md5'
         ? (await hashFile(path, { algorithms: ['md5'] })).md5
         : (await hashFileDos2Unix(path)).md5;
     if (actual !== expected) return 'corrupt';
-    this.state?.set(path, info, expected);
+    this.index?.set(oid, hashName, info);
     return 'ok';
   }
 
   /**
-   * `check` of many objects at once, for those the state index already vouches for: each gets
+   * `check` of many objects at once, for those the object index already vouches for: each gets
    * its `lstat` (shared among the pool's threads), and its stat back when the index saw exactly
    * that inode/mtime/size hash to its name; `undefined` where it must go through `check`
    * (unknown, changed or missing). For checkouts of many small objects, where a thread-pool
@@ -174,24 +175,20 @@ export class ObjectStore {
       if (Number.isNaN(ino)) return undefined;
       return { ino, mtimeMs: stats[o + 1] as number, size: stats[o + 2] as number };
     });
-    const md5s = this.state?.getMany(paths, infos) ?? [];
+    const index = this.index;
     return infos.map((info, i) =>
-      md5s[i] === (oids[i] as string).slice(0, 32) ? info : undefined,
+      info !== undefined && index?.vouches(oids[i] as string, hashName, info) ? info : undefined,
     );
   }
 
   /**
-   * The stat each object had when the state index saw it hash to its name (no file is touched):
+   * The stat each object had when the index saw it hash to its name (no file is touched):
    * a caller that is about to open or link the objects anyway compares their stat then, and
    * sends those that differ through `check`. Undefined where nothing is recorded.
    */
   recordedStats(oids: readonly string[], hashName: HashName = 'md5'): Array<FileStat | undefined> {
-    const entries = this.state?.recorded(oids.map((oid) => this.path(oid, hashName))) ?? [];
-    return oids.map((oid, i) => {
-      const entry = entries[i];
-      if (entry === undefined || entry.md5 !== oid.slice(0, 32)) return undefined;
-      return { ino: entry.ino, mtimeMs: entry.mtimeMs, size: entry.size };
-    });
+    const index = this.index;
+    return oids.map((oid) => index?.recorded(oid, hashName));
   }
 
   /** Like `check`, but throws `CAIRN_CACHE_MISSING` / `CAIRN_CACHE_CORRUPT`. */
@@ -292,7 +289,7 @@ export class ObjectStore {
       }
       throw error;
     }
-    this.state?.set(dst, statSync(dst), md5);
+    this.index?.set(md5, 'md5', statSync(dst));
     return true;
   }
 
@@ -310,15 +307,15 @@ export class ObjectStore {
     await mkdir(dirname(dst), { recursive: true });
     await writeFileAtomic(dst, bytes, { mode: READ_ONLY_MODE });
     const info = await stat(dst);
-    this.state?.set(dst, info, md5);
+    this.index?.set(oid, 'md5', info);
     return true;
   }
 
   /** Makes a fully written temporary copy read-only and renames it into place as `md5`. */
-  private async place(temp: string, dst: string, md5: string): Promise<void> {
+  private async place(temp: string, dst: string, oid: string): Promise<void> {
     await chmod(temp, READ_ONLY_MODE);
     await rename(temp, dst);
-    this.state?.set(dst, await stat(dst), md5);
+    this.index?.set(oid, 'md5', await stat(dst));
   }
 
   /** Reads and parses a verified `.dir` object (relpaths checked to stay inside the folder). */
@@ -350,8 +347,7 @@ export class ObjectStore {
    * (mtimes are coarse; a change in the same tick would go unseen). Saves listing 100,000
    * objects on every `status` of an unchanged 100,000-file folder. Without `oids`, the list is
    * read from the stored `.dir` object, only when the memo does not answer (a damaged one vouches
-   * for nothing: false). `memo` is where the answer is kept (default: the store's own index, which
-   * holds an entry per object; `status` passes a small one).
+   * for nothing: false). `memo` is where the answer is kept (none: it is worked out each time).
    */
   hasTreeContents(
     dirOid: string,
@@ -359,7 +355,7 @@ export class ObjectStore {
     options: { hashName?: HashName; memo?: StateIndex } = {},
   ): boolean {
     const hashName = options.hashName ?? 'md5';
-    const memo = options.memo ?? this.state;
+    const memo = options.memo;
     const stamp = this.contentsStamp(hashName);
     const key = `contents:${hashName}:${dirOid}`;
     const name = dirOid.slice(0, 32);
@@ -455,7 +451,7 @@ export class ObjectStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
       throw error;
     }
-    this.state?.delete(path);
+    this.index?.delete(oid, hashName);
     return true;
   }
 }

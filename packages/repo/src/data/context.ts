@@ -3,7 +3,7 @@
  * `.dvcignore` rules and the repository lock. One per operation; `close()` persists the state.
  */
 import { join } from 'node:path';
-import { ObjectStore, StateIndex } from '@cairn/cache';
+import { ObjectIndex, ObjectStore, StateIndex } from '@cairn/cache';
 import { acquireLock, DvcIgnore, HashPool, type LockHandle } from '@cairn/core-io';
 import type { LinkType, ProgressListener } from '@cairn/types';
 import type { HashContext } from './hash-path.js';
@@ -32,7 +32,7 @@ export class DataContext implements HashContext {
   readonly onProgress?: ProgressListener;
   readonly signal?: AbortSignal;
   private hashPool: HashPool | undefined;
-  private objectState: StateIndex | undefined;
+  private objectIndex: ObjectIndex | undefined;
   private lock: LockHandle | undefined;
 
   private constructor(
@@ -43,8 +43,8 @@ export class DataContext implements HashContext {
     this.memos = StateIndex.open(repo.tmpDir, 'cairn-memos');
     // Cache objects are remembered apart from workspace files, so `status` never loads them.
     this.store = new ObjectStore(repo.cacheDir, () => {
-      this.objectState ??= StateIndex.open(repo.tmpDir, 'cairn-objects');
-      return this.objectState;
+      this.objectIndex ??= ObjectIndex.open(repo.tmpDir);
+      return this.objectIndex;
     });
     this.ignore = new DvcIgnore(repo.root);
     this.onProgress = options.onProgress;
@@ -85,7 +85,7 @@ export class DataContext implements HashContext {
   async flush(): Promise<void> {
     await this.state.flush();
     await this.memos.flush();
-    await this.objectState?.flush();
+    await this.objectIndex?.flush();
   }
 
   async close(): Promise<void> {
