@@ -1,5 +1,6 @@
 import {
   appendFileSync,
+  existsSync,
   mkdtempSync,
   readFileSync,
   rmSync,
@@ -105,6 +106,41 @@ describe('ObjectIndex', () => {
     expect(reader.vouches(oid(1999), 'md5', { ...stat, size: 2 })).toBe(true);
     expect(reader.vouches(oid(1999), 'md5', { ...stat, size: 1 })).toBe(false);
     expect(reader.vouches(A, 'md5', stat)).toBe(true);
+  });
+
+  it('takes over the text log of earlier versions, and removes it once written out', async () => {
+    const cache = '/repo/.dvc/cache';
+    const line = (md5: string, path: string, size = 3) =>
+      `${md5}\t${size}\t42\t${stat.mtimeMs}\t${path}\n`;
+    const log = join(dir, 'cairn-objects-v1.log');
+    writeFileSync(
+      log,
+      [
+        'cairn-state v1\n',
+        line(A, `${cache}/files/md5/${A.slice(0, 2)}/${A.slice(2)}`),
+        line(B, `${cache}/${B.slice(0, 2)}/${B.slice(2)}`), // DVC 2 layout
+        line(A, `${cache}/files/md5/${A.slice(0, 2)}/${A.slice(2)}.dir`),
+        line(oid(1), `${cache}/files/md5/00/${oid(1).slice(2)}`),
+        line('-', `${cache}/files/md5/00/${oid(1).slice(2)}`, -1), // forgotten later
+        line(B, `${cache}/files/md5/${A.slice(0, 2)}/${A.slice(2)}`.replace(/\/[^/]*$/, '/x')),
+        line(oid(2), `${cache}/files/md5/00/${oid(3).slice(2)}`), // md5 is not the name
+        `contents:md5:${A}.dir\t1\t2\t3\t4\n`,
+        `${B}\t3\t42`, // torn
+      ].join(''),
+    );
+    const index = ObjectIndex.open(dir);
+    expect(index.vouches(A, 'md5', stat)).toBe(true);
+    expect(index.vouches(B, 'md5-dos2unix', stat)).toBe(true);
+    expect(index.vouches(B, 'md5', stat)).toBe(false);
+    expect(index.vouches(`${A}.dir`, 'md5', stat)).toBe(true);
+    expect(index.recorded(oid(1), 'md5')).toBeUndefined();
+    expect(index.recorded(oid(2), 'md5')).toBeUndefined();
+    expect(index.recorded(oid(3), 'md5')).toBeUndefined();
+    await index.flush();
+    expect(existsSync(log)).toBe(false);
+    const reopened = ObjectIndex.open(dir);
+    expect(reopened.vouches(A, 'md5', stat)).toBe(true);
+    expect(reopened.vouches(B, 'md5-dos2unix', stat)).toBe(true);
   });
 
   it('starts over on a file that is not an index', async () => {

@@ -38,6 +38,8 @@ const RECORD = 48;
 const DIR = 1;
 const LEGACY = 2;
 const FORGOTTEN = 128;
+/** What earlier versions kept instead (see `importTextLog`). */
+const TEXT_LOG = 'cairn-objects-v1.log';
 /** Appended records that make a flush rewrite the file sorted (and at least half the sorted). */
 const APPENDED_MAX = 4096;
 
@@ -156,8 +158,8 @@ export class ObjectIndex {
     this.bytes = out;
     this.sorted = keys.length;
     this.recent.clear();
-    // The text log this index replaced.
-    rmSync(join(this.file, '..', 'cairn-objects-v1.log'), { force: true });
+    // The text log this index replaced (taken over when this index was first read).
+    rmSync(join(this.file, '..', TEXT_LOG), { force: true });
   }
 
   private change(oid: string, layout: Layout, stat: FileStat, live: boolean): void {
@@ -172,10 +174,12 @@ export class ObjectIndex {
   private load(): this {
     if (this.bytes !== undefined || this.file === '') return this;
     let bytes: Buffer;
+    let found = true;
     try {
       bytes = readFileSync(this.file);
     } catch {
       bytes = Buffer.alloc(0); // no index yet (or unreadable): it is only a cache
+      found = false;
     }
     if (bytes.length < HEADER || !isHeader(bytes)) bytes = Buffer.alloc(0);
     const count = bytes.length < HEADER ? 0 : Math.floor((bytes.length - HEADER) / RECORD);
@@ -189,7 +193,52 @@ export class ObjectIndex {
       if (checksumOk(bytes, off)) this.recent.set(keyAt(bytes, off), statAt(bytes, off));
     }
     for (const [key, known] of mine) this.recent.set(key, known);
+    if (!found) this.importTextLog();
     return this;
+  }
+
+  /**
+   * Takes over what earlier versions recorded in their text log (`cairn-objects-v1.log`: md5,
+   * size, inode, mtime and the object's absolute path per line; a later line wins, `-` forgets),
+   * so an upgrade does not hash the whole cache again. Written out by the next flush.
+   */
+  private importTextLog(): void {
+    let text: string;
+    try {
+      text = readFileSync(join(this.file, '..', TEXT_LOG), 'utf8');
+    } catch {
+      return;
+    }
+    if (!text.startsWith('cairn-state v1\n')) return;
+    const taken = new Map<string, Known | undefined>();
+    for (const line of text.split('\n')) {
+      const fields = line.split('\t');
+      if (fields.length < 5) continue;
+      const segments = fields.slice(4).join('\t').split('/');
+      const n = segments.length;
+      const oid = `${segments[n - 2]}${segments[n - 1]}`;
+      const layout =
+        segments[n - 4] === 'files' && segments[n - 3] === 'md5' ? 'md5' : 'md5-dos2unix';
+      const key = keyOf(oid, layout);
+      if (key === undefined) continue;
+      if (fields[0] === '-') {
+        taken.set(key, undefined);
+        continue;
+      }
+      const known = {
+        ino: Number(fields[2]),
+        mtimeMs: Number(fields[3]),
+        size: Number(fields[1]),
+        live: true,
+      };
+      const valid = [known.ino, known.mtimeMs, known.size].every(Number.isFinite);
+      if (fields[0] === oid.slice(0, 32) && valid) taken.set(key, known);
+    }
+    for (const [key, known] of taken) {
+      if (known === undefined || this.recent.has(key)) continue;
+      this.recent.set(key, known);
+      this.pending.push([key, known]);
+    }
   }
 
   /** Binary search of the sorted records. */
