@@ -172,8 +172,13 @@ stages:
         stdio: 'ignore',
         detached: true,
       });
-      // Wait until prepare's command has started, then kill the whole process group.
-      for (let i = 0; i < 200 && !existsSync(join(dir, 'counter.log')); i++) {
+      // Wait until prepare's command has written its line (the shell creates the file before it
+      // writes to it), then kill the whole process group.
+      const started = () => {
+        const log = join(dir, 'counter.log');
+        return existsSync(log) && readFileSync(log, 'utf8').endsWith('\n');
+      };
+      for (let i = 0; i < 200 && !started(); i++) {
         await new Promise((r) => setTimeout(r, 50));
       }
       expect(ran(dir)).toEqual(['prepare']);
