@@ -26,6 +26,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@cairn/core-io';
+import { isValidOid } from './object-store.js';
 import type { FileStat } from './state-index.js';
 
 /** `md5` = DVC 3 layout (`files/md5/`); `md5-dos2unix` = DVC 2 layout. */
@@ -273,11 +274,9 @@ export class ObjectIndex {
 
 /** `<md5 hex><kind digit>`: sorts like the records (md5 bytes, then kind). */
 function keyOf(oid: string, layout: Layout): string | undefined {
-  const dir = oid.length === 36 && oid.endsWith('.dir');
-  if (!(oid.length === 32 || dir)) return undefined;
-  const md5 = oid.slice(0, 32);
-  if (!/^[0-9a-f]{32}$/.test(md5)) return undefined;
-  return `${md5}${(dir ? DIR : 0) | (layout === 'md5' ? 0 : LEGACY)}`;
+  if (!isValidOid(oid)) return undefined;
+  const dir = oid.length > 32; // `<md5>.dir`
+  return `${oid.slice(0, 32)}${(dir ? DIR : 0) | (layout === 'md5' ? 0 : LEGACY)}`;
 }
 
 function keyAt(bytes: Buffer, off: number): string {

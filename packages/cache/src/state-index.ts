@@ -94,12 +94,6 @@ export class StateIndex {
     return entry.md5;
   }
 
-  /** What is recorded for each path (its hash and the stat it had then), whatever it is now. */
-  recorded(paths: readonly string[]): Array<(FileStat & { md5: string }) | undefined> {
-    if (paths.length > POINT_LOOKUPS) this.load();
-    return paths.map((path) => this.entry(path));
-  }
-
   /** `get` of many paths; more than a few load the whole log at once instead of searching it. */
   getMany(
     paths: readonly string[],

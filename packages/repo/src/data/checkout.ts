@@ -48,7 +48,12 @@ const LINK_JOBS = 16;
 /** New files from which links or copies are made in bulk, shared among threads. */
 const BULK_MIN = 1024;
 
-/** How the pool places files of link type `type` in bulk, if it can (not symlinks). */
+/** Whether the pool can place files of link type `type` in bulk (not symlinks). */
+function placesInBulk(type: LinkType | undefined): boolean {
+  return type === 'hardlink' || type === 'copy' || type === 'reflink';
+}
+
+/** How the pool places files of `type` in bulk; copies get the mode new files get at `near`. */
 function bulkPlacement(type: LinkType | undefined, near: string): Placement | undefined {
   if (type === 'hardlink') return { how: 'link' };
   if (type === 'copy' || type === 'reflink') return { how: type, mode: defaultFileModeSync(near) };
@@ -232,7 +237,7 @@ export async function checkoutEntries(
   // the files of a large fresh folder, by the thread that links or copies it.
   const linker = new Linker(ctx.repo.linkTypes);
   const objects = new CheckoutObjects(ctx);
-  const canBulk = bulkPlacement(linker.types[0], ctx.repo.root) !== undefined;
+  const canBulk = placesInBulk(linker.types[0]);
   for (const plan of plans) {
     const bulk = canBulk && plan.writes.filter((w) => w.fresh).length > BULK_MIN;
     for (const w of plan.writes) {
@@ -320,7 +325,7 @@ export async function checkoutEntries(
       }
       // Once one file is in place, the rest of the non-empty objects that carry a stat are
       // linked or copied in bulk, on every thread; what fails there goes through linkOne.
-      if (bulkPlacement(linker.types[0], ctx.repo.root) && fresh.length - k > BULK_MIN) {
+      if (placesInBulk(linker.types[0]) && fresh.length - k > BULK_MIN) {
         k++;
         break;
       }
