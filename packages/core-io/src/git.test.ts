@@ -79,3 +79,29 @@ describe('git helpers', () => {
     await expect(resolveRev(dir, 'nope')).rejects.toThrow("unknown git revision 'nope'");
   });
 });
+
+describe('git failures and input', () => {
+  it('feeds input on stdin', async () => {
+    // The blob id of "hello\n", as `echo hello | git hash-object --stdin` prints it.
+    expect(await git(['hash-object', '--stdin'], { cwd: dir, input: 'hello\n' })).toBe(
+      'ce013625030ba8dba906f756967f9e9ca394464a',
+    );
+  });
+
+  it('reports a failing command with its stderr and exit code', async () => {
+    await expect(git(['show', 'HEAD:nothing'], { cwd: dir })).rejects.toMatchObject({
+      code: 'CAIRN_GIT',
+      message: expect.stringMatching(/^git show failed: fatal: .+/),
+      details: { args: ['show', 'HEAD:nothing'], exitCode: 128 },
+    });
+  });
+
+  it('reports a missing git binary', async () => {
+    await expect(
+      git(['status'], { cwd: dir, env: { PATH: join(dir, 'no-such-folder') } }),
+    ).rejects.toMatchObject({
+      code: 'CAIRN_GIT_MISSING',
+      message: 'git is not installed or not on PATH',
+    });
+  });
+});
