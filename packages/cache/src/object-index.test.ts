@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   appendFileSync,
   existsSync,
@@ -106,6 +107,47 @@ describe('ObjectIndex', () => {
     expect(reader.vouches(oid(1999), 'md5', { ...stat, size: 2 })).toBe(true);
     expect(reader.vouches(oid(1999), 'md5', { ...stat, size: 1 })).toBe(false);
     expect(reader.vouches(A, 'md5', stat)).toBe(true);
+  });
+
+  it('merges what was appended into its sorted records, and drops a record out of order', async () => {
+    const file = join(dir, 'cairn-objects-v2.idx');
+    // Uniform ids, like md5s: lookups go through the fan-out.
+    const md5 = (n: number) => createHash('md5').update(String(n)).digest('hex');
+    const base = ObjectIndex.open(dir);
+    for (let n = 0; n < 3000; n++) base.set(md5(n), 'md5', { ...stat, ino: n });
+    await base.flush();
+    // Swap two neighbouring sorted records: both keep valid checksums, now out of order.
+    const bytes = readFileSync(file);
+    const first = Buffer.from(bytes.subarray(16 + 10 * 48, 16 + 11 * 48));
+    bytes.copy(bytes, 16 + 10 * 48, 16 + 11 * 48, 16 + 12 * 48);
+    first.copy(bytes, 16 + 11 * 48);
+    writeFileSync(file, bytes);
+    const writer = ObjectIndex.open(dir);
+    for (let n = 2000; n < 7000; n++) writer.set(md5(n), 'md5', { ...stat, ino: n + 1 });
+    writer.delete(md5(5), 'md5');
+    await writer.flush(); // 5,000 appended past 3,000 sorted: rewritten merged
+    const out = readFileSync(file);
+    const count = out.readUInt32LE(12);
+    expect(out.length).toBe(16 + count * 48);
+    for (let i = 1; i < count; i++) {
+      const order = Buffer.compare(
+        out.subarray(16 + (i - 1) * 48, 16 + (i - 1) * 48 + 17),
+        out.subarray(16 + i * 48, 16 + i * 48 + 17),
+      );
+      expect(order).toBeLessThan(0);
+    }
+    const reader = ObjectIndex.open(dir);
+    let found = 0;
+    for (let n = 0; n < 7000; n++) {
+      const known = reader.recorded(md5(n), 'md5');
+      if (known === undefined) continue;
+      found++;
+      expect(known.ino).toBe(n < 2000 ? n : n + 1);
+    }
+    // All but the deleted one and the record that came out of order.
+    expect(reader.recorded(md5(5), 'md5')).toBeUndefined();
+    expect(found).toBe(6998);
+    expect(count).toBe(6998);
   });
 
   it('takes over the text log of earlier versions, and removes it once written out', async () => {

@@ -7,11 +7,11 @@
  * `.dvc/tmp/` (DVC ignores that folder) is a 16-byte header (`CAIRNOBJ`, u32 version, u32 count
  * of sorted records) and 48-byte records: md5 (16 raw bytes), kind (bit 0: `.dir`, bit 1: DVC 2
  * layout, bit 7: forgotten), a u32 checksum, then inode, mtimeMs and size as float64. The first
- * `sorted` records are in (md5, kind) order, one per object, and are found by binary search;
- * the rest were appended since (one O_APPEND write per flush) and a later record wins. A torn or
- * damaged record fails its checksum and is ignored, so an interrupted writer or a concurrent
- * reader never sees a wrong entry. A flush that finds many appended records rewrites the file
- * sorted (atomically replacing it).
+ * `sorted` records are in (md5, kind) order, one per object, and are found through a fan-out
+ * table of their leading bits and a binary search; the rest were appended since (one O_APPEND
+ * write per flush) and a later record wins. A torn or damaged record fails its checksum and is
+ * ignored, so an interrupted writer or a concurrent reader never sees a wrong entry. A flush that
+ * finds many appended records rewrites the file sorted (merged, atomically replacing it).
  */
 import {
   closeSync,
@@ -52,7 +52,17 @@ interface Known extends FileStat {
 export class ObjectIndex {
   /** The file's bytes once read; records [0, sorted) are in key order. */
   private bytes: Buffer | undefined;
+  /** The same bytes, read through a DataView: cheaper per read than Buffer's methods. */
+  private view: DataView = new DataView(new ArrayBuffer(0));
   private sorted = 0;
+  /**
+   * Where each run of sorted records sharing their first `fanBits` bits starts (like git's pack
+   * index fan-out): md5s are uniform, so a lookup lands on a record or two.
+   */
+  private fanout = new Uint32Array(2);
+  private fanBits = 0;
+  /** The words of the md5 being looked up (one array, reused). */
+  private readonly words = new Uint32Array(4);
   /** Appended records of the file and changes made here: key → what is known (later wins). */
   private readonly recent = new Map<string, Known>();
   /** Changes not yet written: keys and what is known of them, in order. */
@@ -83,11 +93,27 @@ export class ObjectIndex {
 
   /** The stat `oid` had when it was seen to hash to its name, if that is recorded. */
   recorded(oid: string, layout: Layout): FileStat | undefined {
-    const key = keyOf(oid, layout);
-    if (key === undefined) return undefined;
-    const known = this.load().recent.get(key) ?? this.search(key);
-    if (known === undefined || !known.live) return undefined;
-    return { ino: known.ino, mtimeMs: known.mtimeMs, size: known.size };
+    // Parsed into words, not a string key: a checkout looks up tens of thousands of objects.
+    const kind = parseKey(oid, layout, this.words);
+    if (kind < 0) return undefined;
+    this.load();
+    if (this.recent.size > 0) {
+      const known = this.recent.get(keyOf(oid, layout) as string);
+      if (known !== undefined) {
+        return known.live
+          ? { ino: known.ino, mtimeMs: known.mtimeMs, size: known.size }
+          : undefined;
+      }
+    }
+    const off = this.search(this.words, kind);
+    if (off < 0) return undefined;
+    const view = this.view;
+    if ((view.getUint8(off + 16) & FORGOTTEN) !== 0) return undefined;
+    return {
+      ino: view.getFloat64(off + 24, true),
+      mtimeMs: view.getFloat64(off + 32, true),
+      size: view.getFloat64(off + 40, true),
+    };
   }
 
   /** Records that `oid`, with this stat, hashes to its name. */
@@ -105,8 +131,9 @@ export class ObjectIndex {
   async flush(): Promise<void> {
     if (this.file === '' || this.pending.length === 0) return;
     const chunk = Buffer.alloc(this.pending.length * RECORD);
+    const chunkView = viewOf(chunk);
     this.pending.forEach(([key, known], i) => {
-      writeRecord(chunk, i * RECORD, key, known);
+      writeRecord(chunk, chunkView, i * RECORD, key, known);
     });
     this.pending = [];
     mkdirSync(join(this.file, '..'), { recursive: true });
@@ -135,29 +162,57 @@ export class ObjectIndex {
     if (compact) await this.compact();
   }
 
-  /** Rewrites the file as sorted records of the live entries. */
+  /**
+   * Rewrites the file as sorted records of the live entries: the sorted records merged with the
+   * recent ones (which win), bytes copied as they are. A record out of order (a damaged or
+   * foreign file) is dropped: the object is hashed again when next needed.
+   */
   private async compact(): Promise<void> {
     this.bytes = undefined; // read again (other writers may have appended); what is known here wins
-    this.load();
-    const live = new Map<string, Known>();
-    const bytes = this.bytes as Buffer | undefined;
-    for (let i = 0; bytes !== undefined && i < this.sorted; i++) {
-      const off = HEADER + i * RECORD;
-      if (!checksumOk(bytes, off)) continue;
-      live.set(keyAt(bytes, off), statAt(bytes, off));
+    const bytes = this.load().bytes as Buffer;
+    const view = this.view;
+    const keys = [...this.recent.keys()].sort();
+    const fresh = Buffer.alloc(keys.length * RECORD);
+    const freshView = viewOf(fresh);
+    keys.forEach((key, j) => {
+      writeRecord(fresh, freshView, j * RECORD, key, this.recent.get(key) as Known);
+    });
+    const out = Buffer.alloc(HEADER + (this.sorted + keys.length) * RECORD);
+    const outView = viewOf(out);
+    let count = 0;
+    for (let i = 0, j = 0; i < this.sorted || j < keys.length; ) {
+      const a = HEADER + i * RECORD;
+      const b = j * RECORD;
+      const order =
+        i >= this.sorted ? 1 : j >= keys.length ? -1 : compareRecords(view, a, freshView, b);
+      let from: DataView;
+      let off: number;
+      if (order < 0) {
+        i++;
+        if (!checksumOk(view, a)) continue;
+        from = view;
+        off = a;
+      } else {
+        j++;
+        if (order === 0) i++;
+        from = freshView;
+        off = b;
+      }
+      const to = HEADER + count * RECORD;
+      if ((from.getUint8(off + 16) & FORGOTTEN) !== 0) continue;
+      if (count > 0 && compareRecords(outView, to - RECORD, from, off) >= 0) continue;
+      (from === view ? bytes : fresh).copy(out, to, off, off + RECORD);
+      count++;
     }
-    for (const [key, known] of this.recent) live.set(key, known);
-    const keys = [...live.keys()].filter((key) => live.get(key)?.live).sort();
-    const out = Buffer.alloc(HEADER + keys.length * RECORD);
     out.write(MAGIC, 0, 'latin1');
     out.writeUInt32LE(VERSION, 8);
-    out.writeUInt32LE(keys.length, 12);
-    keys.forEach((key, i) => {
-      writeRecord(out, HEADER + i * RECORD, key, live.get(key) as Known);
-    });
-    await writeFileAtomic(this.file, out);
-    this.bytes = out;
-    this.sorted = keys.length;
+    out.writeUInt32LE(count, 12);
+    const written = out.subarray(0, HEADER + count * RECORD);
+    await writeFileAtomic(this.file, written);
+    this.bytes = written;
+    this.view = viewOf(written);
+    this.sorted = count;
+    this.buildFanout();
     this.recent.clear();
     // The text log this index replaced (taken over when this index was first read).
     rmSync(join(this.file, '..', TEXT_LOG), { force: true });
@@ -186,12 +241,14 @@ export class ObjectIndex {
     const count = bytes.length < HEADER ? 0 : Math.floor((bytes.length - HEADER) / RECORD);
     this.sorted = bytes.length < HEADER ? 0 : Math.min(bytes.readUInt32LE(12), count);
     this.bytes = bytes;
+    this.view = viewOf(bytes);
+    this.buildFanout();
     // Changes made here before the load win over the file's appended records.
     const mine = new Map(this.recent);
     this.recent.clear();
     for (let i = this.sorted; i < count; i++) {
       const off = HEADER + i * RECORD;
-      if (checksumOk(bytes, off)) this.recent.set(keyAt(bytes, off), statAt(bytes, off));
+      if (checksumOk(this.view, off)) this.recent.set(keyAt(bytes, off), statAt(this.view, off));
     }
     for (const [key, known] of mine) this.recent.set(key, known);
     if (!found) this.importTextLog();
@@ -242,34 +299,65 @@ export class ObjectIndex {
     }
   }
 
-  /** Binary search of the sorted records. */
-  private search(key: string): Known | undefined {
-    const bytes = this.bytes;
-    if (bytes === undefined || this.sorted === 0) return undefined;
-    // The md5 as four big-endian words: compared in JavaScript, no buffer per lookup.
-    const w0 = Number.parseInt(key.slice(0, 8), 16);
-    const w1 = Number.parseInt(key.slice(8, 16), 16);
-    const w2 = Number.parseInt(key.slice(16, 24), 16);
-    const w3 = Number.parseInt(key.slice(24, 32), 16);
-    const kind = key.charCodeAt(32) - 48;
-    let lo = 0;
-    let hi = this.sorted - 1;
+  private buildFanout(): void {
+    const view = this.view;
+    this.fanBits = Math.min(20, Math.max(1, Math.floor(Math.log2(this.sorted + 1))));
+    const fanout = new Uint32Array((1 << this.fanBits) + 1);
+    const shift = 32 - this.fanBits;
+    for (let i = 0; i < this.sorted; i++) {
+      const top = view.getUint32(HEADER + i * RECORD) >>> shift;
+      fanout[top + 1] = (fanout[top + 1] as number) + 1;
+    }
+    for (let b = 1; b < fanout.length; b++) {
+      fanout[b] = (fanout[b] as number) + (fanout[b - 1] as number);
+    }
+    this.fanout = fanout;
+  }
+
+  /**
+   * The offset of the sorted record for md5 `words` and `kind` whose checksum holds, or -1: a
+   * binary search within its fan-out run.
+   */
+  private search(words: Uint32Array, kind: number): number {
+    if (this.sorted === 0) return -1;
+    const view = this.view;
+    const [w0, w1, w2, w3] = words as unknown as [number, number, number, number];
+    const top = w0 >>> (32 - this.fanBits);
+    let lo = this.fanout[top] as number;
+    let hi = (this.fanout[top + 1] as number) - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
       const off = HEADER + mid * RECORD;
-      let order = w0 - bytes.readUInt32BE(off);
-      if (order === 0) order = w1 - bytes.readUInt32BE(off + 4);
-      if (order === 0) order = w2 - bytes.readUInt32BE(off + 8);
-      if (order === 0) order = w3 - bytes.readUInt32BE(off + 12);
-      if (order === 0) order = kind - ((bytes[off + 16] as number) & (DIR | LEGACY));
-      if (order === 0) {
-        return checksumOk(bytes, off) ? statAt(bytes, off) : undefined;
-      }
+      let order = w0 - view.getUint32(off);
+      if (order === 0) order = w1 - view.getUint32(off + 4);
+      if (order === 0) order = w2 - view.getUint32(off + 8);
+      if (order === 0) order = w3 - view.getUint32(off + 12);
+      if (order === 0) order = kind - (view.getUint8(off + 16) & (DIR | LEGACY));
+      if (order === 0) return checksumOk(view, off) ? off : -1;
       if (order > 0) lo = mid + 1;
       else hi = mid - 1;
     }
-    return undefined;
+    return -1;
   }
+}
+
+/**
+ * Parses a valid oid (32 lowercase hex digits, optionally `.dir`, as `isValidOid` checks) into
+ * four big-endian words; returns its kind, or -1 when `oid` is not valid.
+ */
+function parseKey(oid: string, layout: Layout, words: Uint32Array): number {
+  if (oid.length !== 32 && !(oid.length === 36 && oid.endsWith('.dir'))) return -1;
+  for (let w = 0; w < 4; w++) {
+    let word = 0;
+    for (let i = w * 8; i < w * 8 + 8; i++) {
+      const c = oid.charCodeAt(i);
+      const digit = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
+      if (digit < 0) return -1;
+      word = word * 16 + digit;
+    }
+    words[w] = word;
+  }
+  return (oid.length > 32 ? DIR : 0) | (layout === 'md5' ? 0 : LEGACY);
 }
 
 /** `<md5 hex><kind digit>`: sorts like the records (md5 bytes, then kind). */
@@ -283,38 +371,51 @@ function keyAt(bytes: Buffer, off: number): string {
   return `${bytes.toString('hex', off, off + 16)}${(bytes[off + 16] as number) & (DIR | LEGACY)}`;
 }
 
-function statAt(bytes: Buffer, off: number): Known {
+function statAt(view: DataView, off: number): Known {
   return {
-    ino: bytes.readDoubleLE(off + 24),
-    mtimeMs: bytes.readDoubleLE(off + 32),
-    size: bytes.readDoubleLE(off + 40),
-    live: ((bytes[off + 16] as number) & FORGOTTEN) === 0,
+    ino: view.getFloat64(off + 24, true),
+    mtimeMs: view.getFloat64(off + 32, true),
+    size: view.getFloat64(off + 40, true),
+    live: (view.getUint8(off + 16) & FORGOTTEN) === 0,
   };
 }
 
-function writeRecord(out: Buffer, off: number, key: string, known: Known): void {
+/** The order of two records by key: md5 words, then kind (the forgotten bit left out). */
+function compareRecords(a: DataView, ao: number, b: DataView, bo: number): number {
+  for (let w = 0; w < 16; w += 4) {
+    const order = a.getUint32(ao + w) - b.getUint32(bo + w);
+    if (order !== 0) return order;
+  }
+  return (a.getUint8(ao + 16) & (DIR | LEGACY)) - (b.getUint8(bo + 16) & (DIR | LEGACY));
+}
+
+function viewOf(bytes: Buffer): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
+function writeRecord(out: Buffer, view: DataView, off: number, key: string, known: Known): void {
   out.write(key.slice(0, 32), off, 'hex');
-  out[off + 16] = (key.charCodeAt(32) - 48) | (known.live ? 0 : FORGOTTEN);
-  out.writeDoubleLE(known.ino, off + 24);
-  out.writeDoubleLE(known.mtimeMs, off + 32);
-  out.writeDoubleLE(known.size, off + 40);
-  out.writeUInt32LE(checksum(out, off), off + 20);
+  view.setUint8(off + 16, (key.charCodeAt(32) - 48) | (known.live ? 0 : FORGOTTEN));
+  view.setFloat64(off + 24, known.ino, true);
+  view.setFloat64(off + 32, known.mtimeMs, true);
+  view.setFloat64(off + 40, known.size, true);
+  view.setUint32(off + 20, checksum(view, off), true);
 }
 
 function isHeader(bytes: Buffer): boolean {
   return bytes.toString('latin1', 0, 8) === MAGIC && bytes.readUInt32LE(8) === VERSION;
 }
 
-/** FNV-1a over the record's words, its own checksum word left out. */
-function checksum(bytes: Buffer, off: number): number {
+/** FNV-1a over the record's little-endian words, its own checksum word left out. */
+function checksum(view: DataView, off: number): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < RECORD; i += 4) {
     if (i === 20) continue;
-    h = Math.imul(h ^ bytes.readUInt32LE(off + i), 0x01000193) >>> 0;
+    h = Math.imul(h ^ view.getUint32(off + i, true), 0x01000193) >>> 0;
   }
   return h;
 }
 
-function checksumOk(bytes: Buffer, off: number): boolean {
-  return off + RECORD <= bytes.length && bytes.readUInt32LE(off + 20) === checksum(bytes, off);
+function checksumOk(view: DataView, off: number): boolean {
+  return off + RECORD <= view.byteLength && view.getUint32(off + 20, true) === checksum(view, off);
 }

@@ -89,14 +89,21 @@ interface StoreTarget {
   objectStats: number[];
 }
 
-// Per thread: folders known to exist, and a counter that makes temporary names unique.
-const madeDirs = new Set<string>();
+// Per thread: folders known to exist (true: created by this thread), and a counter that makes
+// temporary names unique.
+const knownDirs = new Map<string, boolean>();
 let tempCounter = 0;
+/** Objects this thread wrote into folders it created. */
+const writtenHere = new Set<string>();
 
-function ensureDir(dir: string): void {
-  if (madeDirs.has(dir)) return;
-  mkdirSync(dir, { recursive: true });
-  madeDirs.add(dir);
+/** Makes sure `dir` exists; true when this thread created it. */
+function ensureDir(dir: string): boolean {
+  let created = knownDirs.get(dir);
+  if (created === undefined) {
+    created = mkdirSync(dir, { recursive: true }) !== undefined;
+    knownDirs.set(dir, created);
+  }
+  return created;
 }
 
 /**
@@ -107,16 +114,30 @@ function ensureDir(dir: string): void {
 function storeCopy(bytes: Buffer, md5: string, store: StoreTarget): void {
   const prefix = join(store.dir, md5.slice(0, 2));
   const dst = join(prefix, md5.slice(2));
-  // existsSync reports ENOENT without building an exception, which costs more than the call.
-  if (existsSync(dst)) {
+  // In a folder this thread created, an object it did not write there is new, unless another
+  // thread or process writes the same new object at the same time: both copies hold the same
+  // bytes and the one renamed last stays (the stat recorded for the other no longer vouches for
+  // the object, which is then hashed again when next used). That saves an `access` call per
+  // object of a new cache. What it wrote is checked: it may have been removed since.
+  const created = ensureDir(prefix);
+  if ((!created || writtenHere.has(md5)) && existsSync(dst)) {
     store.stored.push(0);
     return;
   }
-  ensureDir(prefix);
   // Beside its destination, like DVC's own temporary objects: a rename within one folder
   // avoids the filesystem-wide lock that cross-folder renames take on ext4.
   const temp = join(prefix, `.incoming.${process.pid}.${threadId}x${tempCounter++}${TEMP_SUFFIX}`);
-  const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, store.mode);
+  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL;
+  let fd: number;
+  try {
+    fd = openSync(temp, flags, store.mode);
+  } catch (error) {
+    // The folder was removed since this thread made sure of it (a long-lived process).
+    if ((error as { code?: unknown }).code !== 'ENOENT') throw error;
+    knownDirs.delete(prefix);
+    ensureDir(prefix);
+    fd = openSync(temp, flags, store.mode);
+  }
   let info: { ino: number; mtimeMs: number };
   try {
     for (let written = 0; written < bytes.length; ) {
@@ -135,6 +156,7 @@ function storeCopy(bytes: Buffer, md5: string, store: StoreTarget): void {
     unlinkSync(temp);
     throw error;
   }
+  if (created) writtenHere.add(md5);
   store.stored.push(1);
   store.objectStats.push(info.ino, info.mtimeMs);
 }

@@ -257,9 +257,12 @@ export class HashPool {
     let wanted: Float64Array | undefined;
     if (expected !== undefined) {
       wanted = new Float64Array(srcs.length * PLACED_FIELDS);
-      expected.forEach((stat, i) => {
-        wanted?.set([stat.ino, stat.mtimeMs, stat.size], i * PLACED_FIELDS);
-      });
+      for (let i = 0, o = 0; i < expected.length; i++, o += PLACED_FIELDS) {
+        const stat = expected[i] as FileStat3;
+        wanted[o] = stat.ino;
+        wanted[o + 1] = stat.mtimeMs;
+        wanted[o + 2] = stat.size;
+      }
     }
     const slice = ({ start, end }: { start: number; end: number }) => ({
       srcs: srcs.slice(start, end),

@@ -1,9 +1,22 @@
 /**
  * Files placed in bulk, shared by the `HashPool` workers and the calling thread: a fresh checkout
- * of many small objects is one `link` call per file (like `cp -al`), or one copy, chmod and stat
- * per file (like `cp -r`). Only Node built-ins.
+ * of many small objects is one `link` call per file (like `cp -al`), or one copy per file (like
+ * `cp -r`). Only Node built-ins.
  */
-import { chmodSync, constants, copyFileSync, linkSync, lstatSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  copyFileSync,
+  fchmodSync,
+  fstatSync,
+  linkSync,
+  lstatSync,
+  openSync,
+  readSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 
 /** How `placeBatch` makes each destination; `mode` is the file mode of copies. */
 export type Placement = { how: 'link' } | { how: 'copy' | 'reflink'; mode: number };
@@ -25,9 +38,103 @@ export interface PlaceResult {
   stats?: Float64Array;
 }
 
+/** Files up to this size are copied through one read and one write of a reused buffer. */
+const SMALL_COPY = 1 << 20;
+let buffer = Buffer.alloc(0);
+
+class Unverified extends Error {
+  readonly code = UNVERIFIED;
+}
+
+/** Whether a stat matches `expected` (`PLACED_FIELDS` numbers at `o`), if there is one. */
+function matches(
+  stat: { ino: number; mtimeMs: number; size: number },
+  expected: Float64Array | undefined,
+  o: number,
+): boolean {
+  return (
+    expected === undefined ||
+    (stat.ino === expected[o] && stat.mtimeMs === expected[o + 1] && stat.size === expected[o + 2])
+  );
+}
+
+/**
+ * Copies `src` to a new `dst` with `mode`; returns the copy's stat. A small file takes one read
+ * and one write, and its source is checked against `expected` on the descriptor it is read from;
+ * a large one is copied by the kernel (`copy_file_range`). A copy that fails midway is removed.
+ */
+function copyOne(
+  src: string,
+  dst: string,
+  mode: number,
+  expected: Float64Array | undefined,
+  o: number,
+): { ino: number; mtimeMs: number; size: number } {
+  const input = openSync(src, constants.O_RDONLY);
+  let size: number;
+  try {
+    const stat = fstatSync(input);
+    if (!matches(stat, expected, o)) throw new Unverified();
+    size = stat.size;
+    if (size <= SMALL_COPY) {
+      if (buffer.length === 0) buffer = Buffer.allocUnsafe(SMALL_COPY);
+      // One byte more than expected: a source that changed size since its fstat is copied the
+      // slow way.
+      const want = Math.min(size + 1, SMALL_COPY);
+      let filled = 0;
+      while (filled < want) {
+        const n = readSync(input, buffer, filled, want - filled, null);
+        if (n === 0) break;
+        filled += n;
+      }
+      if (filled !== size) size = -1;
+    }
+  } finally {
+    closeSync(input);
+  }
+  if (size < 0 || size > SMALL_COPY) {
+    copyFileSync(src, dst, constants.COPYFILE_EXCL);
+    try {
+      chmodSync(dst, mode);
+      return lstatSync(dst);
+    } catch (error) {
+      unlinkSync(dst);
+      throw error;
+    }
+  }
+  const output = openSync(dst, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+  try {
+    for (let written = 0; written < size; ) {
+      written += writeSync(output, buffer, written, size - written);
+    }
+    let stat = fstatSync(output);
+    // The umask may have taken bits off `mode`.
+    if ((stat.mode & 0o777) !== mode) {
+      fchmodSync(output, mode);
+      stat = fstatSync(output);
+    }
+    closeSync(output);
+    return stat;
+  } catch (error) {
+    closeSync(output);
+    unlinkSync(dst);
+    throw error;
+  }
+}
+
+function setStat(
+  stats: Float64Array,
+  o: number,
+  stat: { ino: number; mtimeMs: number; size: number },
+): void {
+  stats[o] = stat.ino;
+  stats[o + 1] = stat.mtimeMs;
+  stats[o + 2] = stat.size;
+}
+
 /**
  * Creates `dsts[i]` (which must not exist) from `srcs[i]`; a pair that fails is reported. With
- * `expected` (`PLACED_FIELDS` numbers per pair), a source whose `lstat` differs is left alone
+ * `expected` (`PLACED_FIELDS` numbers per pair), a source whose stat differs is left alone
  * (`UNVERIFIED`): a cache object vouched for by its recorded stat is checked right before use.
  */
 export function placeBatch(
@@ -37,38 +144,29 @@ export function placeBatch(
   expected?: Float64Array,
 ): PlaceResult {
   const result: PlaceResult = { failed: [], codes: [] };
-  if (placement.how !== 'link') result.stats = new Float64Array(srcs.length * PLACED_FIELDS);
-  const flags =
-    placement.how === 'reflink'
-      ? constants.COPYFILE_FICLONE_FORCE | constants.COPYFILE_EXCL
-      : constants.COPYFILE_EXCL;
+  const stats =
+    placement.how === 'link' ? undefined : new Float64Array(srcs.length * PLACED_FIELDS);
+  result.stats = stats;
   for (let i = 0; i < srcs.length; i++) {
     const src = srcs[i] as string;
     const dst = dsts[i] as string;
+    const o = i * PLACED_FIELDS;
     try {
+      if (placement.how === 'copy') {
+        setStat(stats as Float64Array, o, copyOne(src, dst, placement.mode, expected, o));
+        continue;
+      }
       if (expected !== undefined) {
-        const o = i * PLACED_FIELDS;
         const now = lstatSync(src, { throwIfNoEntry: false });
-        if (
-          now === undefined ||
-          now.ino !== expected[o] ||
-          now.mtimeMs !== expected[o + 1] ||
-          now.size !== expected[o + 2]
-        ) {
-          result.failed.push(i);
-          result.codes.push(UNVERIFIED);
-          continue;
-        }
+        if (now === undefined || !matches(now, expected, o)) throw new Unverified();
       }
       if (placement.how === 'link') {
         linkSync(src, dst);
         continue;
       }
-      copyFileSync(src, dst, flags);
+      copyFileSync(src, dst, constants.COPYFILE_FICLONE_FORCE | constants.COPYFILE_EXCL);
       chmodSync(dst, placement.mode);
-      const stat = lstatSync(dst);
-      const o = i * PLACED_FIELDS;
-      (result.stats as Float64Array).set([stat.ino, stat.mtimeMs, stat.size], o);
+      setStat(stats as Float64Array, o, lstatSync(dst));
     } catch (error) {
       const { code } = error as { code?: unknown };
       result.failed.push(i);

@@ -4,6 +4,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -145,6 +146,35 @@ describe('HashPool', () => {
         String(n).endsWith('.cairn-tmp'),
       );
       expect(leftovers).toEqual([]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it.each([
+    ['worker threads', { workers: 2, useCallingThread: false }],
+    ['the calling thread', { workers: 1 }],
+  ] as const)('writes again what was removed since it stored it, with %s', async (_n, options) => {
+    const root = await tempDir({ inMemory: true });
+    const paths = makeFiles(root, 200, 2);
+    const store = join(root, 'objects');
+    const objectOf = (md5: string) => join(store, md5.slice(0, 2), md5.slice(2));
+    const pool = new HashPool(options);
+    try {
+      const first = await pool.hashFiles(paths, { algorithms: ['md5'], storeInto: { dir: store } });
+      const removed = first[0]?.md5 as string;
+      const folder = (first.find((r) => r.md5.slice(0, 2) !== removed.slice(0, 2))?.md5 ??
+        '') as string;
+      rmSync(objectOf(removed));
+      rmSync(join(store, folder.slice(0, 2)), { recursive: true });
+      const again = await pool.hashFiles(paths, { algorithms: ['md5'], storeInto: { dir: store } });
+      for (const [i, result] of again.entries()) {
+        expect(readFileSync(objectOf(result.md5))).toEqual(readFileSync(paths[i] as string));
+      }
+      // Files with equal content: one of them writes it (which one depends on the threads).
+      const wrote = (md5: string) => again.some((r) => r.md5 === md5 && r.stored === 'written');
+      expect(wrote(removed)).toBe(true);
+      expect(wrote(folder)).toBe(true);
     } finally {
       await pool.close();
     }
@@ -349,6 +379,29 @@ describe('HashPool.placeFiles', () => {
         });
       }
     } finally {
+      await pool.close();
+    }
+  });
+
+  it('copies files larger than one read, and gives the mode even where the umask would not', async () => {
+    const root = await tempDir({ inMemory: true });
+    const srcs = [join(root, 'big'), join(root, 'small')];
+    writeFileSync(srcs[0] as string, Buffer.alloc((3 << 20) + 5, 7));
+    writeFileSync(srcs[1] as string, 'small');
+    const dsts = [join(root, 'big-copy'), join(root, 'small-copy')];
+    const umask = process.umask(0o027);
+    const pool = new HashPool({ workers: 1 });
+    try {
+      const placed = await pool.placeFiles(srcs, dsts, { how: 'copy', mode: 0o666 });
+      expect(placed.map((p) => p.code)).toEqual([undefined, undefined]);
+      for (const [i, dst] of dsts.entries()) {
+        // Buffer.equals: a deep equality over 3 MiB takes vitest seconds.
+        expect(readFileSync(dst).equals(readFileSync(srcs[i] as string))).toBe(true);
+        expect(lstatSync(dst).mode & 0o777).toBe(0o666);
+        expect(placed[i]?.stat?.size).toBe(lstatSync(dst).size);
+      }
+    } finally {
+      process.umask(umask);
       await pool.close();
     }
   });

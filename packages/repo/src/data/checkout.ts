@@ -5,8 +5,8 @@
  * file whose content is not in the cache (an uncommitted change) is never replaced or deleted
  * without `force`.
  */
-import { chmodSync, existsSync, lstatSync, rmdirSync, statSync } from 'node:fs';
-import { mkdir, rm, unlink } from 'node:fs/promises';
+import { chmodSync, existsSync, lstatSync, mkdirSync, rmdirSync, statSync } from 'node:fs';
+import { rm, unlink } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import type { FileStat, ObjectCheck, TreeEntry } from '@cairn/cache';
 import {
@@ -281,7 +281,8 @@ export async function checkoutEntries(
     if (plan.deletes.length > 0) pruneEmptyDirs(plan.entry.path, plan.deletes);
     const dirs = new Set(writes.map((w) => dirname(w.dst)));
     if (plan.entry.oid?.endsWith('.dir')) dirs.add(plan.entry.path);
-    for (const dir of dirs) await mkdir(dir, { recursive: true });
+    // Synchronous: a hundred folders are a few system calls each, not a thread-pool round trip.
+    for (const dir of dirs) mkdirSync(dir, { recursive: true });
     // Record what was just written so the next status does not read it again. A hardlink is the
     // object's inode, whose verified stat is known already (a chmod changes ctime only; empty
     // files are created, not linked).
