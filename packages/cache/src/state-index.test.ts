@@ -73,6 +73,8 @@ describe('StateIndex', () => {
     reader.set('/w/f2', { ...stat, size: 2 }, B);
     reader.delete('/w/f3');
     reader.set('/w/new', stat, A);
+    expect(reader.get('/w/new', stat)).toBe(A); // a point lookup sees what was set
+    expect(reader.get('/w/f2', { ...stat, size: 2 })).toBe(B);
     for (let i = 0; i < 100; i++) reader.get(`/w/f${i}`, { ...stat, size: i }); // past the point lookups
     expect(reader.size).toBe(101); // f0..f99 - f3 + sub/f1 + new
     expect(reader.get('/w/f2', { ...stat, size: 2 })).toBe(B);

@@ -56,7 +56,13 @@ export class StateIndex {
   private readonly entries = new Map<string, Stored>();
   /** Changes made before the full load (null: deleted); they win over what the log says. */
   private readonly own = new Map<string, Entry | null>();
-  private pending: string[] = [];
+  /**
+   * Changes made before the full load and not yet in `own`: put there only when a lookup comes
+   * before the load, so the tens of thousands of `set` calls of a checkout cost no map update.
+   */
+  private unfolded: Array<[string, Entry | null]> = [];
+  /** Changes not yet written (null: deleted). */
+  private pending: Array<[string, Entry | null]> = [];
   private lines = 0;
   private loaded = false;
   /** The log's text, read once for point lookups ('' when absent or of another format). */
@@ -110,6 +116,7 @@ export class StateIndex {
 
   private entry(path: string): Entry | undefined {
     if (!this.loaded) {
+      this.fold();
       const own = this.own.get(path);
       if (own !== undefined) return own ?? undefined;
       if (this.lookups++ < POINT_LOOKUPS) return this.lookUp(path);
@@ -145,21 +152,25 @@ export class StateIndex {
   }
 
   set(path: string, stat: FileStat, md5: string): void {
-    // An unloaded index is not loaded just to skip a line that repeats the log: every caller
-    // sets what a lookup missed or a file it just wrote, and compaction drops repeats.
-    const previous = this.loaded ? this.entry(path) : (this.own.get(path) ?? undefined);
-    if (
-      previous?.md5 === md5 &&
-      previous.ino === stat.ino &&
-      previous.mtimeMs === stat.mtimeMs &&
-      previous.size === stat.size
-    ) {
-      return;
-    }
     const entry = { ino: stat.ino, mtimeMs: stat.mtimeMs, size: stat.size, md5 };
-    if (this.loaded) this.entries.set(path, entry);
-    else this.own.set(path, entry);
-    this.pending.push(formatLine(path, stat, md5));
+    if (this.loaded) {
+      const previous = this.entry(path);
+      if (
+        previous?.md5 === md5 &&
+        previous.ino === stat.ino &&
+        previous.mtimeMs === stat.mtimeMs &&
+        previous.size === stat.size
+      ) {
+        return;
+      }
+      this.entries.set(path, entry);
+    } else {
+      // An unloaded index is not loaded (or searched) just to skip a line that repeats the log:
+      // every caller sets what a lookup missed or a file it just wrote, and compaction drops
+      // repeats.
+      this.unfolded.push([path, entry]);
+    }
+    this.pending.push([path, entry]);
   }
 
   /** Forgets a path (e.g. a corrupt object that was removed). */
@@ -167,13 +178,19 @@ export class StateIndex {
     if (this.entry(path) === undefined) return;
     if (this.loaded) this.entries.delete(path);
     else this.own.set(path, null);
-    this.pending.push(formatLine(path, { ino: 0, mtimeMs: 0, size: -1 }, '-'));
+    this.pending.push([path, null]);
   }
 
   /** Persists what was set since the last flush. */
   async flush(): Promise<void> {
     if (this.file === '' || this.pending.length === 0) return;
-    const chunk = this.pending.join('');
+    const chunk = this.pending
+      .map(([path, entry]) =>
+        entry === null
+          ? formatLine(path, { ino: 0, mtimeMs: 0, size: -1 }, '-')
+          : formatLine(path, entry, entry.md5),
+      )
+      .join('');
     this.lines += this.pending.length;
     this.pending = [];
     // Only a loaded index knows how many lines are live; an unloaded one just appends.
@@ -212,8 +229,15 @@ export class StateIndex {
     this.lines = this.entries.size;
   }
 
+  /** Puts the changes made since the last lookup into `own`. */
+  private fold(): void {
+    for (const [path, entry] of this.unfolded) this.own.set(path, entry);
+    this.unfolded = [];
+  }
+
   private load(): void {
     if (this.loaded) return;
+    this.fold();
     this.loaded = true;
     const text = this.logText();
     this.text = undefined;
