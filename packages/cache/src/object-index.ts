@@ -130,11 +130,7 @@ export class ObjectIndex {
   /** Persists the changes made since the last flush. */
   async flush(): Promise<void> {
     if (this.file === '' || this.pending.length === 0) return;
-    const chunk = Buffer.alloc(this.pending.length * RECORD);
-    const chunkView = viewOf(chunk);
-    this.pending.forEach(([key, known], i) => {
-      writeRecord(chunk, chunkView, i * RECORD, key, known);
-    });
+    const pending = this.pending;
     this.pending = [];
     mkdirSync(join(this.file, '..'), { recursive: true });
     const fd = openSync(this.file, 'a+');
@@ -148,6 +144,11 @@ export class ObjectIndex {
         // New, or not ours: start over (the rename below replaces it whole).
         compact = true;
       } else {
+        const chunk = Buffer.alloc(pending.length * RECORD);
+        const chunkView = viewOf(chunk);
+        pending.forEach(([key, known], i) => {
+          writeRecord(chunk, chunkView, i * RECORD, key, known);
+        });
         // A torn final record is padded out: it fails its checksum and is skipped.
         const torn = (size - HEADER) % RECORD;
         const pad = torn === 0 ? Buffer.alloc(0) : Buffer.alloc(RECORD - torn);
