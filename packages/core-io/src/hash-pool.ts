@@ -251,8 +251,10 @@ export class HashPool {
   ): Promise<Array<{ code?: string; stat?: FileStat3 }>> {
     if (srcs.length !== dsts.length) throw new TypeError('placeFiles needs one dst per src');
     const chunks: Array<{ start: number; end: number }> = [];
-    for (let start = 0; start < srcs.length; start += PLACE_CHUNK) {
-      chunks.push({ start, end: Math.min(srcs.length, start + PLACE_CHUNK) });
+    for (let start = 0; start < srcs.length; ) {
+      const end = start + guidedSize(srcs.length - start, this.size, PLACE_CHUNK);
+      chunks.push({ start, end });
+      start = end;
     }
     let wanted: Float64Array | undefined;
     if (expected !== undefined) {
@@ -627,6 +629,21 @@ const LARGE_FILE = 1 << 20;
  * smaller for short lists so that every thread gets a share; a file of MAX_BATCH_BYTES or more
  * is a batch of its own.
  */
+/** The smallest batch or chunk that `guidedSize` hands out. */
+const MIN_SHARE = 32;
+
+/**
+ * How many of the `remaining` items the next batch or chunk takes: `max` while much is left,
+ * then less and less (guided self-scheduling), so that no thread is left waiting at the end
+ * while another works through the large batches queued for it.
+ */
+function guidedSize(remaining: number, threads: number, max: number): number {
+  return Math.max(
+    1,
+    Math.min(max, remaining, Math.max(MIN_SHARE, Math.ceil(remaining / (threads * 4)))),
+  );
+}
+
 function planBatches(
   sizes: readonly number[],
   threads: number,
@@ -644,7 +661,8 @@ function planBatches(
     current.push(index);
     bytes += Math.max(0, size);
     large ||= size > LARGE_FILE;
-    if (current.length >= perBatch || bytes >= MAX_BATCH_BYTES) {
+    const limit = guidedSize(sizes.length - index + current.length - 1, threads, perBatch);
+    if (current.length >= limit || bytes >= MAX_BATCH_BYTES) {
       batches.push({ indexes: current, large });
       current = [];
       bytes = 0;
