@@ -353,6 +353,28 @@ describe('status, commit, remove, gc, read', () => {
     },
   );
 
+  it('checks out thousands of files from a cache it has no record of, verifying each', async () => {
+    const repo = await newRepo();
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 1_500; i++) files[`ds/d${i % 10}/f${i}`] = `${i}`;
+    writeTree(repo.root, files);
+    await repo.add(['ds']);
+    await repo.setConfig('cache.type', 'copy');
+    rmSync(join(repo.root, 'ds'), { recursive: true });
+    // What the object index recorded is gone (a cache filled by DVC, say): no object is vouched
+    // for by a stat, so each is hashed before it is copied.
+    rmSync(join(repo.root, '.dvc', 'tmp'), { recursive: true, force: true });
+    const corrupt = new ObjectStore(repo.cacheDir).path('e4da3b7fbbce2345d7772b0674a318d5');
+    chmodSync(corrupt, 0o644);
+    writeFileSync(corrupt, 'tampered');
+    const result = await repo.checkout();
+    expect(result.failed.map((f) => f.path)).toEqual(['ds/d5/f5']);
+    for (const [path, content] of Object.entries(files)) {
+      if (path === 'ds/d5/f5') expect(existsSync(join(repo.root, path))).toBe(false);
+      else expect(readFileSync(join(repo.root, path), 'utf8')).toBe(content);
+    }
+  });
+
   it('refuses targets it must not track', async () => {
     const repo = await newRepo();
     writeTree(repo.root, { 'code.py': 'print(1)', 'd/f': 'x' });
