@@ -134,7 +134,7 @@ describe('StateIndex', () => {
 describe('StateIndex written without being loaded', () => {
   it('appends without reading the log, and compacts it once it grew well past its live lines', async () => {
     const file = join(dir, 'cairn-state-v1.log');
-    // 1,000 paths, each written 180 times (~20 MB of lines, 1,000 of them live).
+    // 1,000 paths, each written 180 times (~20 MB of lines, 1,000 of them live, less one below).
     const path = (i: number) => `/w/${'long-folder-name-'.repeat(3)}/f${i}`;
     const rounds: string[] = ['cairn-state v1\n'];
     for (let round = 0; round < 180; round++) {
@@ -143,6 +143,7 @@ describe('StateIndex written without being loaded', () => {
         lines.push(`${A}\t${round}\t42\t${stat.mtimeMs}\t${path(i)}\n`);
       rounds.push(lines.join(''));
     }
+    rounds.push(`-\t0\t0\t0\t${path(9)}\n`); // forgotten
     writeFileSync(file, rounds.join(''));
 
     const small = StateIndex.open(dir);
@@ -156,7 +157,8 @@ describe('StateIndex written without being loaded', () => {
     expect(reader.get('/w/new', stat)).toBe(B);
     expect(reader.get(path(7), { ...stat, size: 179 })).toBe(A);
     expect(reader.get(path(7), { ...stat, size: 178 })).toBeUndefined();
-    expect(reader.size).toBe(1001);
+    expect(reader.get(path(9), { ...stat, size: 179 })).toBeUndefined();
+    expect(reader.size).toBe(1000);
 
     // Appends below twice the live size (plus slack) leave the compacted log as it is.
     const next = StateIndex.open(dir);
