@@ -7,6 +7,11 @@
  *   `cp -al` (≤ 1.5×);
  * - `cairn add` of a 1 GiB file vs `md5sum` throughput (≥ 0.85×).
  * Every timed add starts from an empty cache and an empty state index, so nothing is skipped.
+ *
+ * `cairn` runs without NODE_EXTRA_CA_CERTS (unless `--env as-is`): Node reads that certificate
+ * bundle at every start, before any of cairn's code (~60 ms for this VM's, set for its registry
+ * proxy), the data commands make no TLS connection, and the references are not Node programs.
+ * The bench prints what a bare Node start costs either way.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,16 +30,34 @@ import {
 
 const BIN = fileURLToPath(new URL('../../../apps/cli/bin/cairn.js', import.meta.url));
 
+/** The environment `cairn` runs in (see the top of this file). */
+const cairnEnv: { env: NodeJS.ProcessEnv } = { env: process.env };
+
 function cairn(cwd: string, ...args: string[]): void {
-  runCommand('sh', [
-    '-c',
-    'cd "$1" && shift && exec "$@"',
+  runCommand(
     'sh',
-    cwd,
-    process.execPath,
-    BIN,
-    ...args,
-  ]);
+    ['-c', 'cd "$1" && shift && exec "$@"', 'sh', cwd, process.execPath, BIN, ...args],
+    cairnEnv.env,
+  );
+}
+
+/** Decides `cairnEnv` and prints what a bare Node start costs with and without the variable. */
+async function chooseEnv(args: BenchArgs): Promise<void> {
+  if (process.env.NODE_EXTRA_CA_CERTS === undefined) return;
+  const clean = { ...process.env };
+  delete clean.NODE_EXTRA_CA_CERTS;
+  const start = async (env: NodeJS.ProcessEnv) => {
+    const times: number[] = [];
+    for (let r = 0; r < 5; r++) {
+      times.push(await seconds(() => runCommand(process.execPath, ['-e', ''], env)));
+    }
+    return (median(times) * 1000).toFixed(0);
+  };
+  const keep = args.options.get('env') === 'as-is';
+  console.log(
+    `node start: ${await start(process.env)} ms with NODE_EXTRA_CA_CERTS, ${await start(clean)} ms without; cairn runs ${keep ? 'with' : 'without'} it (--env ${keep ? 'clean' : 'as-is'} for the other)`,
+  );
+  if (!keep) cairnEnv.env = clean;
 }
 
 /**
@@ -99,6 +122,7 @@ async function measure(args: BenchArgs): Promise<void> {
   console.log(
     `bench data: ${files} x 4 KiB add/checkout, status on ${statusFiles} files, ${bigMiB} MiB add; ${args.runs} runs each; data in ${args.dir}`,
   );
+  await chooseEnv(args);
   await withDataDir(args, 'data', async (dir) => {
     trash.dir = join(dir, 'trash');
     const repo = join(dir, 'repo');

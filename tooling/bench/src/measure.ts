@@ -35,8 +35,12 @@ export async function seconds(fn: () => unknown): Promise<number> {
 }
 
 /** Run a command to completion; throws with its stderr when it fails. */
-export function runCommand(command: string, args: readonly string[]): string {
-  const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+export function runCommand(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 << 20, env });
   if (result.status !== 0) {
     throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr || result.error}`);
   }
