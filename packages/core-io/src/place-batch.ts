@@ -78,8 +78,8 @@ function copyOne(
     size = stat.size;
     if (size <= SMALL_COPY) {
       if (buffer.length === 0) buffer = Buffer.allocUnsafe(SMALL_COPY);
-      // One byte more than expected: a source that changed size since its fstat is copied the
-      // slow way.
+      // One byte more than expected: a source that changed size since its fstat is left to the
+      // caller to verify, or (with nothing to compare) copied the slow way.
       const want = Math.min(size + 1, SMALL_COPY);
       let filled = 0;
       while (filled < want) {
@@ -87,7 +87,10 @@ function copyOne(
         if (n === 0) break;
         filled += n;
       }
-      if (filled !== size) size = -1;
+      if (filled !== size) {
+        if (expected !== undefined) throw new Unverified();
+        size = -1;
+      }
     }
   } finally {
     closeSync(input);
