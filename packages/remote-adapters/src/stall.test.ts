@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DriverKit } from './driver-kit.js';
 import { RemoteErrorCode, remoteError } from './errors.js';
 import { Redactor } from './redact.js';
@@ -27,18 +27,29 @@ describe('stall watchdogs', () => {
     await expect(withDeadline(async () => 7, 20, 'x')).resolves.toBe(7);
   });
 
-  it('fires only when not touched in time', async () => {
-    let fired = 0;
-    const dog = new Watchdog(30, () => fired++);
-    dog.touch();
-    for (let i = 0; i < 4; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
+  it('fires only when not touched in time', () => {
+    // Fake timers: with real ones, a loaded machine can delay a 10 ms sleep past 30 ms.
+    vi.useFakeTimers();
+    try {
+      let fired = 0;
+      const dog = new Watchdog(30, () => fired++);
       dog.touch();
+      for (let i = 0; i < 4; i++) {
+        vi.advanceTimersByTime(20);
+        dog.touch();
+      }
+      expect(fired).toBe(0);
+      vi.advanceTimersByTime(30);
+      expect(fired).toBe(1);
+      vi.advanceTimersByTime(100); // fires once per missed touch, not again
+      expect(fired).toBe(1);
+      dog.touch();
+      dog.stop();
+      vi.advanceTimersByTime(100);
+      expect(fired).toBe(1);
+    } finally {
+      vi.useRealTimers();
     }
-    expect(fired).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    expect(fired).toBe(1);
-    dog.stop();
   });
 
   it('resumes a download whose body stops arriving without ending or failing', async () => {
