@@ -26,7 +26,6 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@cairn/core-io';
-import { isValidOid } from './object-store.js';
 import type { FileStat } from './state-index.js';
 
 /** `md5` = DVC 3 layout (`files/md5/`); `md5-dos2unix` = DVC 2 layout. */
@@ -98,7 +97,7 @@ export class ObjectIndex {
     if (kind < 0) return undefined;
     this.load();
     if (this.recent.size > 0) {
-      const known = this.recent.get(keyOf(oid, layout) as string);
+      const known = this.recent.get(keyFor(oid, kind));
       if (known !== undefined) {
         return known.live
           ? { ino: known.ino, mtimeMs: known.mtimeMs, size: known.size }
@@ -343,7 +342,7 @@ export class ObjectIndex {
 }
 
 /**
- * Parses a valid oid (32 lowercase hex digits, optionally `.dir`, as `isValidOid` checks) into
+ * Parses a valid oid (32 lowercase hex digits, optionally `.dir`: `isValidOid`'s rule) into
  * four big-endian words; returns its kind, or -1 when `oid` is not valid.
  */
 function parseKey(oid: string, layout: Layout, words: Uint32Array): number {
@@ -363,10 +362,16 @@ function parseKey(oid: string, layout: Layout, words: Uint32Array): number {
 
 /** `<md5 hex><kind digit>`: sorts like the records (md5 bytes, then kind). */
 function keyOf(oid: string, layout: Layout): string | undefined {
-  if (!isValidOid(oid)) return undefined;
-  const dir = oid.length > 32; // `<md5>.dir`
-  return `${oid.slice(0, 32)}${(dir ? DIR : 0) | (layout === 'md5' ? 0 : LEGACY)}`;
+  const kind = parseKey(oid, layout, scratchWords);
+  return kind < 0 ? undefined : keyFor(oid, kind);
 }
+
+/** The key of an oid `parseKey` accepted, with the kind it returned. */
+function keyFor(oid: string, kind: number): string {
+  return `${oid.slice(0, 32)}${kind}`;
+}
+
+const scratchWords = new Uint32Array(4);
 
 function keyAt(bytes: Buffer, off: number): string {
   return `${bytes.toString('hex', off, off + 16)}${(bytes[off + 16] as number) & (DIR | LEGACY)}`;

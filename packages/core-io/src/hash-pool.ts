@@ -624,11 +624,6 @@ function statFailed(error: NonNullable<StatResponse['error']>): Error {
 
 const LARGE_FILE = 1 << 20;
 
-/**
- * Groups input indexes into batches: up to MAX_BATCH_FILES files or MAX_BATCH_BYTES bytes each,
- * smaller for short lists so that every thread gets a share; a file of MAX_BATCH_BYTES or more
- * is a batch of its own.
- */
 /** The smallest batch or chunk that `guidedSize` hands out. */
 const MIN_SHARE = 32;
 
@@ -644,6 +639,11 @@ function guidedSize(remaining: number, threads: number, max: number): number {
   );
 }
 
+/**
+ * Groups input indexes into batches: up to MAX_BATCH_FILES files or MAX_BATCH_BYTES bytes each,
+ * smaller for short lists so that every thread gets a share; a file of MAX_BATCH_BYTES or more
+ * is a batch of its own.
+ */
 function planBatches(
   sizes: readonly number[],
   threads: number,

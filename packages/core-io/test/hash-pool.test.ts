@@ -29,6 +29,12 @@ function makeFiles(root: string, count: number, folders: number): string[] {
   return paths;
 }
 
+/** Who copies into a store: worker threads only, or the calling thread alone. */
+const STORE_THREADS = [
+  ['worker threads', { workers: 2, useCallingThread: false }],
+  ['the calling thread', { workers: 1 }],
+] as const;
+
 describe('HashPool', () => {
   it('hashes 20,000 small files like hashing them one by one, in input order', async () => {
     const root = await tempDir({ inMemory: true });
@@ -105,80 +111,89 @@ describe('HashPool', () => {
     },
   );
 
-  it.each([
-    ['worker threads', { workers: 2, useCallingThread: false }],
-    ['the calling thread', { workers: 1 }],
-  ] as const)('copies small files into a content-addressed folder with %s', async (_n, options) => {
-    const root = await tempDir({ inMemory: true });
-    const paths = makeFiles(root, 300, 3);
-    const big = join(root, 'big.bin');
-    writeFileSync(big, Buffer.alloc(3 << 20, 7));
-    const store = join(root, 'objects');
-    const known = hashBytes(readFileSync(paths[5] as string), { algorithms: ['md5'] }).md5;
-    mkdirSync(join(store, known.slice(0, 2)), { recursive: true });
-    writeFileSync(join(store, known.slice(0, 2), known.slice(2)), readFileSync(paths[5] as string));
-    const pool = new HashPool(options);
-    try {
-      const results = await pool.hashFiles([...paths, big], {
-        algorithms: ['md5'],
-        storeInto: { dir: store },
-      });
-      const bigResult = results.at(-1);
-      expect(bigResult?.stored).toBeUndefined(); // too large for one read: left to the caller
-      for (const [i, result] of results.slice(0, -1).entries()) {
-        const object = join(store, result.md5.slice(0, 2), result.md5.slice(2));
-        expect(readFileSync(object)).toEqual(readFileSync(paths[i] as string));
-        if (i !== 5) expect(statSync(object).mode & 0o777).toBe(0o444);
-        if (result.stored === 'written') {
-          expect(statSync(object)).toMatchObject({
-            ino: result.objectIno,
-            mtimeMs: result.objectMtimeMs,
-          });
-        }
-      }
-      // The pre-existing object is reported present, not rewritten; duplicates (files with equal
-      // content) are written once and then found.
-      expect(results[5]?.stored).toBe('present');
-      const written = new Set(results.filter((r) => r.stored === 'written').map((r) => r.md5));
-      const distinct = new Set(results.slice(0, -1).map((r) => r.md5));
-      expect(written.size).toBe(distinct.size - 1);
-      const leftovers = readdirSync(store, { recursive: true }).filter((n) =>
-        String(n).endsWith('.cairn-tmp'),
+  it.each(STORE_THREADS)(
+    'copies small files into a content-addressed folder with %s',
+    async (_n, options) => {
+      const root = await tempDir({ inMemory: true });
+      const paths = makeFiles(root, 300, 3);
+      const big = join(root, 'big.bin');
+      writeFileSync(big, Buffer.alloc(3 << 20, 7));
+      const store = join(root, 'objects');
+      const known = hashBytes(readFileSync(paths[5] as string), { algorithms: ['md5'] }).md5;
+      mkdirSync(join(store, known.slice(0, 2)), { recursive: true });
+      writeFileSync(
+        join(store, known.slice(0, 2), known.slice(2)),
+        readFileSync(paths[5] as string),
       );
-      expect(leftovers).toEqual([]);
-    } finally {
-      await pool.close();
-    }
-  });
-
-  it.each([
-    ['worker threads', { workers: 2, useCallingThread: false }],
-    ['the calling thread', { workers: 1 }],
-  ] as const)('writes again what was removed since it stored it, with %s', async (_n, options) => {
-    const root = await tempDir({ inMemory: true });
-    const paths = makeFiles(root, 200, 2);
-    const store = join(root, 'objects');
-    const objectOf = (md5: string) => join(store, md5.slice(0, 2), md5.slice(2));
-    const pool = new HashPool(options);
-    try {
-      const first = await pool.hashFiles(paths, { algorithms: ['md5'], storeInto: { dir: store } });
-      const removed = first[0]?.md5 as string;
-      const folder = (first.find((r) => r.md5.slice(0, 2) !== removed.slice(0, 2))?.md5 ??
-        '') as string;
-      rmSync(objectOf(removed));
-      rmSync(join(store, folder.slice(0, 2)), { recursive: true });
-      const again = await pool.hashFiles(paths, { algorithms: ['md5'], storeInto: { dir: store } });
-      for (const [i, result] of again.entries()) {
-        expect(readFileSync(objectOf(result.md5))).toEqual(readFileSync(paths[i] as string));
+      const pool = new HashPool(options);
+      try {
+        const results = await pool.hashFiles([...paths, big], {
+          algorithms: ['md5'],
+          storeInto: { dir: store },
+        });
+        const bigResult = results.at(-1);
+        expect(bigResult?.stored).toBeUndefined(); // too large for one read: left to the caller
+        for (const [i, result] of results.slice(0, -1).entries()) {
+          const object = join(store, result.md5.slice(0, 2), result.md5.slice(2));
+          expect(readFileSync(object)).toEqual(readFileSync(paths[i] as string));
+          if (i !== 5) expect(statSync(object).mode & 0o777).toBe(0o444);
+          if (result.stored === 'written') {
+            expect(statSync(object)).toMatchObject({
+              ino: result.objectIno,
+              mtimeMs: result.objectMtimeMs,
+            });
+          }
+        }
+        // The pre-existing object is reported present, not rewritten; duplicates (files with equal
+        // content) are written once and then found.
+        expect(results[5]?.stored).toBe('present');
+        const written = new Set(results.filter((r) => r.stored === 'written').map((r) => r.md5));
+        const distinct = new Set(results.slice(0, -1).map((r) => r.md5));
+        expect(written.size).toBe(distinct.size - 1);
+        const leftovers = readdirSync(store, { recursive: true }).filter((n) =>
+          String(n).endsWith('.cairn-tmp'),
+        );
+        expect(leftovers).toEqual([]);
+      } finally {
+        await pool.close();
       }
-      // Files with equal content: one of them writes it (which one depends on the threads).
-      const wrote = (md5: string) => again.some((r) => r.md5 === md5 && r.stored === 'written');
-      expect(wrote(removed)).toBe(true);
-      expect(wrote(folder)).toBe(true);
-    } finally {
-      await pool.close();
-    }
-  });
+    },
+  );
+
+  it.each(STORE_THREADS)(
+    'writes again what was removed since it stored it, with %s',
+    async (_n, options) => {
+      const root = await tempDir({ inMemory: true });
+      const paths = makeFiles(root, 200, 2);
+      const store = join(root, 'objects');
+      const objectOf = (md5: string) => join(store, md5.slice(0, 2), md5.slice(2));
+      const pool = new HashPool(options);
+      try {
+        const first = await pool.hashFiles(paths, {
+          algorithms: ['md5'],
+          storeInto: { dir: store },
+        });
+        const removed = first[0]?.md5 as string;
+        const folder = (first.find((r) => r.md5.slice(0, 2) !== removed.slice(0, 2))?.md5 ??
+          '') as string;
+        rmSync(objectOf(removed));
+        rmSync(join(store, folder.slice(0, 2)), { recursive: true });
+        const again = await pool.hashFiles(paths, {
+          algorithms: ['md5'],
+          storeInto: { dir: store },
+        });
+        for (const [i, result] of again.entries()) {
+          expect(readFileSync(objectOf(result.md5))).toEqual(readFileSync(paths[i] as string));
+        }
+        // Files with equal content: one of them writes it (which one depends on the threads).
+        const wrote = (md5: string) => again.some((r) => r.md5 === md5 && r.stored === 'written');
+        expect(wrote(removed)).toBe(true);
+        expect(wrote(folder)).toBe(true);
+      } finally {
+        await pool.close();
+      }
+    },
+  );
 
   it('hashes medium files on the calling thread a few at a time, in order', async () => {
     const root = await tempDir();
