@@ -13,6 +13,13 @@ export interface ChunkedUploadSteps<Session, Part> {
   /** `index` starts at 0. */
   part(session: Session, index: number, body: Buffer): Promise<Part>;
   commit(session: Session, parts: Part[]): Promise<void>;
+  /**
+   * Whether a commit whose answer was lost stored the object after all; asked before a commit is
+   * sent again. For backends where a repeated commit fails once the first one has landed (S3
+   * implementations other than AWS answer it with NoSuchUpload or a 500). Without it, the commit
+   * is simply repeated.
+   */
+  committed?(session: Session, parts: Part[]): Promise<boolean>;
   /** Best effort: leaves no parts behind; errors are ignored. */
   abort(session: Session): Promise<void>;
 }
@@ -87,7 +94,12 @@ export async function chunkedUpload<Session, Part>(
     await Promise.all(inFlight);
     if (failure !== undefined) throw failure;
     checkBodySize(kit, key, total, size);
-    await run(() => steps.commit(session, parts));
+    let sent = false;
+    await run(async () => {
+      if (sent && (await steps.committed?.(session, parts))) return;
+      sent = true;
+      await steps.commit(session, parts);
+    });
   } catch (error) {
     await steps.abort(session).catch(() => {});
     throw kit.toError('write', key, error);

@@ -24,5 +24,6 @@ describeTransfers({
   faults: {
     emulator: () => backend.emulated.emulator,
     open: (root, retry) => backend.emulated.open(root, {}, retry),
+    completing: { methods: ['PUT'], urlContains: 'comp=blocklist' },
   },
 });

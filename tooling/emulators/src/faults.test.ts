@@ -31,9 +31,12 @@ function get(
 describe('fault proxy', () => {
   let upstream: Server;
   let proxy: FaultProxy;
+  /** Requests the upstream server has answered. */
+  let served = 0;
 
   beforeAll(async () => {
     upstream = createServer((_req, res) => {
+      served++;
       res.writeHead(200, { 'content-length': String(BODY.length) });
       res.end(BODY);
     });
@@ -58,6 +61,7 @@ describe('fault proxy', () => {
       drops: 0,
       truncations: 0,
       tampered: 0,
+      lost: 0,
     });
   });
 
@@ -83,5 +87,17 @@ describe('fault proxy', () => {
     expect((await get(proxy.port)).status).toBe(200);
     proxy.setFaults({});
     expect(proxy.takeStats()).toMatchObject({ errors: 1, drops: 1, truncations: 1, tampered: 1 });
+  });
+
+  it('loses the answers to the next matching requests after the server has handled them', async () => {
+    proxy.setFaults({ loseAnswers: 2, urlContains: 'commit' });
+    const before = served;
+    expect((await get(proxy.port, '/object?part=1')).status).toBe(200);
+    await expect(get(proxy.port, '/object?commit')).rejects.toThrow();
+    await expect(get(proxy.port, '/object?commit')).rejects.toThrow();
+    expect(served - before).toBe(3);
+    expect((await get(proxy.port, '/object?commit')).status).toBe(200);
+    proxy.setFaults({});
+    expect(proxy.takeStats()).toMatchObject({ requests: 4, lost: 2 });
   });
 });

@@ -17,8 +17,15 @@ export interface FaultOptions {
    * flight: the stored object stays intact).
    */
   tamperPath?: string;
+  /**
+   * Forward this many requests (the next ones to come), then close the connection instead of
+   * answering: the server did the work, the client never hears of it. Counts down to 0.
+   */
+  loseAnswers?: number;
   /** Only requests whose method is in this list are faulted (default: all). */
   methods?: string[];
+  /** Only requests whose URL (path and query) contains this string are faulted (default: all). */
+  urlContains?: string;
 }
 
 export interface FaultStats {
@@ -27,6 +34,8 @@ export interface FaultStats {
   drops: number;
   truncations: number;
   tampered: number;
+  /** Answers withheld by `loseAnswers`. */
+  lost: number;
 }
 
 export interface FaultProxy {
@@ -39,7 +48,7 @@ export interface FaultProxy {
 }
 
 function emptyStats(): FaultStats {
-  return { requests: 0, errors: 0, drops: 0, truncations: 0, tampered: 0 };
+  return { requests: 0, errors: 0, drops: 0, truncations: 0, tampered: 0, lost: 0 };
 }
 
 /**
@@ -55,7 +64,9 @@ export async function startFaultProxy(
 
   const server: Server = createServer((req, res) => {
     stats.requests++;
-    const faultable = !faults.methods || faults.methods.includes(req.method ?? '');
+    const faultable =
+      (!faults.methods || faults.methods.includes(req.method ?? '')) &&
+      (faults.urlContains === undefined || (req.url ?? '').includes(faults.urlContains));
     const roll = Math.random();
     const errorShare = faultable ? (faults.errorShare ?? 0) : 0;
     const dropShare = faultable ? (faults.dropShare ?? 0) : 0;
@@ -76,6 +87,8 @@ export async function startFaultProxy(
     // Captured now: once the response is cut, `res.socket` may already be detached.
     const socket = req.socket;
     const truncate = faultable && Math.random() < (faults.truncateShare ?? 0);
+    const lose = faultable && (faults.loseAnswers ?? 0) > 0;
+    if (lose) faults = { ...faults, loseAnswers: (faults.loseAnswers ?? 0) - 1 };
     const tamper =
       faults.tamperPath !== undefined &&
       req.method === 'GET' &&
@@ -89,6 +102,13 @@ export async function startFaultProxy(
         headers: req.headers,
       },
       (up: IncomingMessage) => {
+        if (lose) {
+          // The server has answered, so it has done the work: consume its answer, say nothing.
+          stats.lost++;
+          up.resume();
+          up.on('end', () => socket.destroy());
+          return;
+        }
         res.writeHead(up.statusCode ?? 502, up.statusMessage, up.rawHeaders);
         const length = Number(up.headers['content-length'] ?? Number.NaN);
         const cutAt = truncate && length > 1 ? Math.floor(length / 2) : undefined;

@@ -33,6 +33,7 @@ import { type DriverContext, defaultJobsFor } from '../context.js';
 import { DriverKit } from '../driver-kit.js';
 import { type Failure, RemoteErrorCode, remoteError } from '../errors.js';
 import { joinKey, keyUnder, trimSlashes } from '../keys.js';
+import { expectedMd5, keyToOid } from '../layout.js';
 import { parseRemoteOptions, type S3Options } from '../options.js';
 import { Redactor } from '../redact.js';
 import { isTransientNetworkError, isTransientStatus } from '../retry.js';
@@ -236,6 +237,16 @@ class S3Remote implements RemoteDriver {
     );
   }
 
+  /** The object's ETag without quotes, undefined when there is no object. */
+  async #etagOf(key: string, signal: AbortSignal | undefined): Promise<string | undefined> {
+    try {
+      return (await this.#head(key, signal)).ETag?.replace(/"/g, '');
+    } catch (error) {
+      if (classifyS3(error).kind === 'not-found') return undefined;
+      throw error;
+    }
+  }
+
   async exists(key: string, options?: RemoteCallOptions): Promise<boolean> {
     const signal = options?.signal;
     this.kit.checkKey(key);
@@ -354,6 +365,7 @@ class S3Remote implements RemoteDriver {
       size !== undefined && size > PART_SIZE * MAX_PARTS
         ? Math.ceil(size / (MAX_PARTS - 1) / MiB) * MiB
         : PART_SIZE;
+    const partMd5s: Buffer[] = [];
     await chunkedUpload(
       this.kit,
       key,
@@ -381,6 +393,8 @@ class S3Remote implements RemoteDriver {
         },
         part: async (UploadId, index, bytes) => {
           const PartNumber = index + 1;
+          const digest = md5Digest(bytes);
+          partMd5s[index] = digest;
           const uploaded = await this.client.send(
             new UploadPartCommand({
               Bucket,
@@ -388,7 +402,7 @@ class S3Remote implements RemoteDriver {
               UploadId,
               PartNumber,
               Body: bytes,
-              ContentMD5: md5Base64(bytes),
+              ContentMD5: digest.toString('base64'),
               ...this.#sseC,
             }),
             send,
@@ -405,6 +419,10 @@ class S3Remote implements RemoteDriver {
             }),
             send,
           );
+        },
+        committed: async () => {
+          const etag = await this.#etagOf(key, signal);
+          return etag !== undefined && completedEtags(key, partMd5s).includes(etag);
         },
         abort: async (UploadId) => {
           await this.client.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId }));
@@ -471,5 +489,21 @@ class S3Remote implements RemoteDriver {
 }
 
 function md5Base64(bytes: Buffer): string {
-  return createHash('md5').update(bytes).digest('base64');
+  return md5Digest(bytes).toString('base64');
+}
+
+function md5Digest(bytes: Buffer): Buffer {
+  return createHash('md5').update(bytes).digest();
+}
+
+/**
+ * The ETags an object completed from these parts may have: S3's multipart form (the md5 of the
+ * parts' md5s, `-` and the number of parts), or, for a content-addressed object, the md5 of its
+ * bytes, which is its name (what stores that hash the whole object report, s3rver among them).
+ * With SSE-KMS or SSE-C the ETag is neither, and a lost completion stays an error.
+ */
+function completedEtags(key: string, partMd5s: readonly Buffer[]): string[] {
+  const multipart = `${createHash('md5').update(Buffer.concat(partMd5s)).digest('hex')}-${partMd5s.length}`;
+  const oid = keyToOid(key);
+  return oid === undefined ? [multipart] : [multipart, expectedMd5(oid)];
 }

@@ -41,6 +41,8 @@ export interface TransferTarget {
   faults?: {
     emulator: () => Emulator;
     open(root: string, retry?: Partial<RetryPolicy>): Promise<RemoteDriver>;
+    /** The request that makes a multi-part upload visible (S3 CompleteMultipartUpload, …). */
+    completing?: { methods: string[]; urlContains: string };
   };
   /** A real bucket: slower, so the timeouts are longer. */
   real?: boolean;
@@ -308,6 +310,32 @@ export function describeTransfers(target: TransferTarget): void {
         expect(await expectCleanCache(fetchedInto)).toEqual([...oids].sort());
         expect((await expectRemoteIntact(remote, oids)).size).toBe(oids.length);
       }, 300_000);
+
+      const completing = faulty.completing;
+      if (completing) {
+        it('finishes a large upload whose completing request was carried out but never answered', async () => {
+          const emulator = faulty.emulator();
+          const remote = await freshFaulty('lost-answer');
+          const cache = await emptyCache();
+          const oid = await addToCache(cache, Buffer.alloc(17 * MiB + 5, 7));
+          await emulator.takeStats();
+          await emulator.setFaults({ loseAnswers: 1, ...completing });
+          try {
+            expect(await pushObjects({ cacheDir: cache, remote, oids: [oid] })).toMatchObject({
+              failed: [],
+              transferred: 1,
+            });
+          } finally {
+            await emulator.setFaults({});
+          }
+          expect((await emulator.takeStats()).lost).toBe(1);
+          const fetchedInto = await emptyCache();
+          expect(
+            (await fetchObjects({ cacheDir: fetchedInto, remote, oids: [oid] })).failed,
+          ).toEqual([]);
+          await expectSameObjects(cache, fetchedInto, [oid]);
+        }, 120_000);
+      }
 
       it('when retries cannot hide the faults: a per-object summary, only complete objects on the remote and in the cache, and a clean rerun moves just the rest', async () => {
         const emulator = faulty.emulator();
