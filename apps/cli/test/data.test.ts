@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cairn, gitRepo, run } from './helpers.js';
+import { BIN, cairn, GIT_ENV, gitRepo, run } from './helpers.js';
 
 async function initRepo(): Promise<string> {
   const dir = await gitRepo();
@@ -80,6 +81,50 @@ describe('cairn add / status / checkout', () => {
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/^error: bad\.dvc:3:\d+: outs\[0\]\.size: /);
   });
+});
+
+describe('cairn checkout killed midway', () => {
+  it('leaves a workspace the next checkout completes, without --force', async () => {
+    const dir = await initRepo();
+    const files = 3000;
+    for (let d = 0; d < 30; d++) mkdirSync(join(dir, 'data', `d${d}`), { recursive: true });
+    for (let i = 0; i < files; i++) {
+      writeFileSync(join(dir, 'data', `d${i % 30}`, `f${i}.bin`), Buffer.alloc(4096, i % 251));
+    }
+    const big = Buffer.alloc(48 * 1024 * 1024);
+    for (let i = 0; i < big.length; i += 4096) big[i] = (i / 4096) % 256;
+    writeFileSync(join(dir, 'data', 'big.bin'), big);
+    expect((await cairn(['add', 'data'], { cwd: dir })).exitCode).toBe(0);
+    const placed = () => {
+      let n = 0;
+      for (let d = 0; d < 30; d++) {
+        const sub = join(dir, 'data', `d${d}`);
+        if (existsSync(sub)) n += readdirSync(sub).length;
+      }
+      return n;
+    };
+    // Killed early, midway and late; each time the next checkout finishes the job.
+    for (const after of [1, files / 3, (files * 2) / 3]) {
+      rmSync(join(dir, 'data'), { recursive: true });
+      const child = spawn(process.execPath, [BIN, 'checkout'], {
+        cwd: dir,
+        env: { ...process.env, ...GIT_ENV, CI: '1' },
+        stdio: 'ignore',
+      });
+      while (placed() < after && child.exitCode === null) {
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      child.kill('SIGKILL');
+      await new Promise((r) => (child.exitCode === null ? child.once('exit', r) : r(undefined)));
+      expect((await cairn(['checkout'], { cwd: dir })).exitCode).toBe(0);
+      expect((await cairn(['status', '-q'], { cwd: dir })).exitCode).toBe(0);
+      expect(placed()).toBe(files);
+      expect(
+        readFileSync(join(dir, 'data', 'd7', 'f1357.bin')).equals(Buffer.alloc(4096, 1357 % 251)),
+      ).toBe(true);
+      expect(readFileSync(join(dir, 'data', 'big.bin')).equals(big)).toBe(true);
+    }
+  }, 180_000);
 });
 
 describe('cairn commit / remove / gc / config / cache dir', () => {

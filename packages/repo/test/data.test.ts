@@ -186,6 +186,41 @@ describe('checkout safety', () => {
     expect(readFileSync(join(repo.root, 'model.bin'), 'utf8')).toBe('m1');
   });
 
+  it('completes, without --force, the files an interrupted checkout left empty or cut short', async () => {
+    const repo = await newRepo();
+    const big = Buffer.alloc(3 * 1024 * 1024 + 7);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 31) % 251;
+    writeTree(repo.root, { 'data/a': 'alpha', 'data/b': 'bravo', 'data/c': 'charlie' });
+    writeFileSync(join(repo.root, 'data', 'big'), big);
+    writeFileSync(join(repo.root, 'model.bin'), 'weights');
+    await repo.add(['data', 'model.bin']);
+    // What a checkout killed between creating files and writing them leaves behind.
+    writeFileSync(join(repo.root, 'data', 'a'), '');
+    writeFileSync(join(repo.root, 'data', 'b'), 'bra');
+    writeFileSync(join(repo.root, 'data', 'big'), big.subarray(0, 2 * 1024 * 1024 + 3));
+    writeFileSync(join(repo.root, 'model.bin'), 'wei');
+    expect(Object.keys(await repo.status())).toEqual(['data.dvc', 'model.bin.dvc']);
+    await repo.checkout();
+    expect(readFileSync(join(repo.root, 'data', 'big')).equals(big)).toBe(true);
+    rmSync(join(repo.root, 'data', 'big'));
+    expect(readTree(join(repo.root, 'data'))).toEqual({ a: 'alpha', b: 'bravo', c: 'charlie' });
+    await repo.checkout();
+    expect(readFileSync(join(repo.root, 'model.bin'), 'utf8')).toBe('weights');
+    expect(await repo.status()).toEqual({});
+
+    // Bytes that are not the object's beginning are someone's work: kept without --force.
+    const edited = Buffer.from(big.subarray(0, 1024 * 1024 + 5));
+    edited[1024 * 1024 + 1] = (edited[1024 * 1024 + 1] ?? 0) ^ 1;
+    writeFileSync(join(repo.root, 'data', 'big'), edited);
+    writeFileSync(join(repo.root, 'data', 'b'), 'brx');
+    writeFileSync(join(repo.root, 'model.bin'), 'weights, retrained');
+    await expect(repo.checkout()).rejects.toMatchObject({
+      code: 'CAIRN_CHECKOUT_CONFLICT',
+      details: { paths: ['data/b', 'data/big', 'model.bin'] },
+    });
+    expect(readFileSync(join(repo.root, 'data', 'b'), 'utf8')).toBe('brx');
+  });
+
   it('switches versions freely when both are in the cache', async () => {
     const repo = await newRepo();
     writeTree(repo.root, { 'm.bin': 'one' });

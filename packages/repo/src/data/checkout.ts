@@ -3,7 +3,8 @@
  * Safety rules: a `.dir` object is verified and every relpath in it checked before anything is
  * written; an object whose bytes do not match its name is reported and never linked; a workspace
  * file whose content is not in the cache (an uncommitted change) is never replaced or deleted
- * without `force`.
+ * without `force`, unless it is the beginning of the object that replaces it: what a checkout
+ * killed midway leaves, and nothing is lost by completing it.
  */
 import { chmodSync, existsSync, lstatSync, mkdirSync, rmdirSync, statSync } from 'node:fs';
 import { rm, unlink } from 'node:fs/promises';
@@ -24,6 +25,7 @@ import { mapLimit } from './concurrency.js';
 import type { DataContext } from './context.js';
 import { hashFileCached, hashFilesCached } from './hash-path.js';
 import { type TrackedEntry, toPosix } from './outputs.js';
+import { isStrictPrefixOf } from './partial-write.js';
 
 export interface CheckoutOptions {
   force?: boolean;
@@ -109,6 +111,11 @@ async function planEntry(
     existsSync(
       ctx.store.path(await hashFileCached(ctx, path, info, entry.hashName), entry.hashName),
     );
+  // A file is safe to replace when its content is in the cache, or when it is the beginning of
+  // the object that replaces it (what an interrupted checkout leaves).
+  const replaceable = (path: string, have: string, want: string) =>
+    existsSync(ctx.store.path(have, entry.hashName)) ||
+    isStrictPrefixOf(path, ctx.store.path(want, entry.hashName));
 
   if (!isDir) {
     plan.writes.push({
@@ -139,8 +146,7 @@ async function planEntry(
       return plan;
     }
     plan.state = md5 === oid ? 'unchanged' : 'modified';
-    if (md5 !== oid && !existsSync(ctx.store.path(md5, entry.hashName)))
-      plan.conflicts.push(entry.path);
+    if (md5 !== oid && !replaceable(entry.path, md5, oid)) plan.conflicts.push(entry.path);
     return plan;
   }
 
@@ -173,7 +179,7 @@ async function planEntry(
     if (have === t.md5 && !options.relink) return;
     const dst = dsts[i] as string;
     plan.writes.push({ dst, md5: t.md5, fresh: have === undefined });
-    if (have !== undefined && have !== t.md5 && !existsSync(ctx.store.path(have, entry.hashName))) {
+    if (have !== undefined && have !== t.md5 && !replaceable(dst, have, t.md5)) {
       plan.conflicts.push(dst);
     }
   });
