@@ -172,6 +172,14 @@ describe('cairn commit / remove / gc / config / cache dir', () => {
     const list = await cairn(['config', '-l'], { cwd: dir });
     expect(list.stdout).toContain('remote.storage.password=***');
     expect(list.stdout).not.toContain('hunter2');
+    // A value DVC would reject is refused, naming the key (not a line that was never written).
+    const before = readFileSync(join(dir, '.dvc', 'config'), 'utf8');
+    const bad = await cairn(['config', 'cache.shared', 'everyone'], { cwd: dir });
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toContain(
+      `cannot set cache.shared: expected "group", got string "everyone"; ${join(dir, '.dvc', 'config')} is unchanged`,
+    );
+    expect(readFileSync(join(dir, '.dvc', 'config'), 'utf8')).toBe(before);
     expect((await cairn(['config', '--unset', 'core.remote'], { cwd: dir })).exitCode).toBe(0);
     expect((await cairn(['config', 'core.remote'], { cwd: dir })).exitCode).toBe(1);
 

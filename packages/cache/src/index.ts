@@ -7,6 +7,7 @@ export {
   isValidOid,
   type ObjectCheck,
   ObjectStore,
+  type ObjectStoreOptions,
 } from './object-store.js';
 export { type FileStat, StateIndex } from './state-index.js';
 export {

@@ -14,14 +14,13 @@ import {
   copyFileSync,
   existsSync,
   lstatSync,
-  mkdirSync,
   readdirSync,
   readFileSync,
   renameSync,
   statSync,
   unlinkSync,
 } from 'node:fs';
-import { chmod, copyFile, lstat, mkdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, copyFile, lstat, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import {
   cleanStaleTemps,
@@ -30,6 +29,8 @@ import {
   hashBytesDos2Unix,
   hashFile,
   hashFileDos2Unix,
+  makeDirs,
+  makeDirsSync,
   READ_ONLY_MODE,
   STAT_FIELDS,
   TEMP_SUFFIX,
@@ -67,6 +68,17 @@ export interface InsertResult {
   added: boolean;
 }
 
+export interface ObjectStoreOptions {
+  /**
+   * DVC's `cache.shared`: with `group`, every folder the store creates is group-writable and
+   * setgid (0o2775, whatever the umask), so a group of users can share one cache.
+   */
+  shared?: 'group';
+}
+
+/** Folders of a cache shared by a group (DVC's `_dir_mode` for `shared = group`). */
+const SHARED_DIR_MODE = 0o2775;
+
 export class ObjectStore {
   /** Root of DVC 3 objects: `<cache>/files/md5`. */
   readonly filesDir: string;
@@ -82,12 +94,17 @@ export class ObjectStore {
   private readonly listings = new Map<HashName, Set<string>>();
   private loadedIndex: ObjectIndex | undefined;
 
+  /** Mode of the folders the store creates (`cache.shared = group`: 0o2775), or the umask's. */
+  readonly dirMode: number | undefined;
+
   constructor(
     /** The cache directory (`.dvc/cache` or `cache.dir`). */
     readonly root: string,
     /** Where verified objects are remembered; a function opens it on first use. */
     index?: ObjectIndex | (() => ObjectIndex),
+    options: ObjectStoreOptions = {},
   ) {
+    this.dirMode = options.shared === 'group' ? SHARED_DIR_MODE : undefined;
     this.filesDir = join(root, 'files', 'md5');
     this.filesPrefix = withSlash(this.filesDir);
     this.rootPrefix = withSlash(join(root));
@@ -106,8 +123,12 @@ export class ObjectStore {
    * Where a hashing pass may copy small files straight into the store (core-io's `StoreInto`):
    * objects under `files/md5/<2>/<30>`. Report each copy written that way with `remember`.
    */
-  get incoming(): { dir: string; mode: number } {
-    return { dir: this.filesDir, mode: READ_ONLY_MODE };
+  get incoming(): { dir: string; mode: number; dirMode?: number } {
+    return {
+      dir: this.filesDir,
+      mode: READ_ONLY_MODE,
+      ...(this.dirMode === undefined ? {} : { dirMode: this.dirMode }),
+    };
   }
 
   /** Records that an object written elsewhere (see `incoming`) hashed to its name. */
@@ -226,7 +247,7 @@ export class ObjectStore {
       if (await this.exists(options.md5)) {
         return { oid: options.md5, size: before.size, added: false };
       }
-      await mkdir(dirname(dst), { recursive: true });
+      await makeDirs(dirname(dst), this.dirMode);
       // Beside the object, as DVC does (same-folder rename); listings skip `*.cairn-tmp` names.
       const temp = tempPathFor(dst);
       try {
@@ -237,7 +258,7 @@ export class ObjectStore {
       }
       return { oid: options.md5, size: before.size, added: true };
     }
-    await mkdir(this.filesDir, { recursive: true });
+    await makeDirs(this.filesDir, this.dirMode);
     const temp = tempPathFor(join(this.filesDir, 'incoming'));
     try {
       const [digest] = await Promise.all([
@@ -253,7 +274,7 @@ export class ObjectStore {
       const oid = digest.md5;
       const dst = this.path(oid);
       if (await this.exists(oid)) return { oid, size: digest.size, added: false };
-      await mkdir(dirname(dst), { recursive: true });
+      await makeDirs(dirname(dst), this.dirMode);
       await this.place(temp, dst, oid);
       return { oid, size: digest.size, added: true };
     } finally {
@@ -270,7 +291,7 @@ export class ObjectStore {
     if (existsSync(dst)) return false;
     const prefix = dirname(dst);
     if (!this.madeDirs.has(prefix)) {
-      mkdirSync(prefix, { recursive: true });
+      makeDirsSync(prefix, this.dirMode);
       this.madeDirs.add(prefix);
     }
     const temp = join(
@@ -304,7 +325,7 @@ export class ObjectStore {
     }
     if ((await this.check(oid)) === 'ok') return false;
     const dst = this.path(oid);
-    await mkdir(dirname(dst), { recursive: true });
+    await makeDirs(dirname(dst), this.dirMode);
     await writeFileAtomic(dst, bytes, { mode: READ_ONLY_MODE });
     const info = await stat(dst);
     this.index?.set(oid, 'md5', info);

@@ -4,18 +4,10 @@
  * fsynced so the rename itself survives a power cut. A reader sees the old file or the new one,
  * never a mix, and a crash leaves at most a `*.cairn-tmp` file that `cleanStaleTemps` removes.
  */
-import {
-  type FileHandle,
-  mkdir,
-  open,
-  readdir,
-  realpath,
-  rename,
-  stat,
-  unlink,
-} from 'node:fs/promises';
+import { type FileHandle, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { makeDirs } from './dirs.js';
 import { stringifyDvcYaml } from './dvc-yaml.js';
 import { hasErrno, ignoreMissing } from './errno.js';
 import { type HashResult, MultiHasher } from './hash.js';
@@ -92,9 +84,9 @@ export function writeYamlAtomic(
   return writeFileAtomic(path, stringifyDvcYaml(value), options);
 }
 
-/** Create a folder and its parents if missing; returns the path. */
+/** Create a folder and its parents if missing (those with exactly `mode`, see `makeDirs`). */
 export async function ensureDir(path: string, mode?: number): Promise<string> {
-  await mkdir(path, { recursive: true, ...(mode === undefined ? {} : { mode }) });
+  await makeDirs(path, mode);
   return path;
 }
 

@@ -10,7 +10,6 @@ import {
   constants,
   existsSync,
   fstatSync,
-  mkdirSync,
   openSync,
   readSync,
   renameSync,
@@ -19,6 +18,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { makeDirsSync } from './dirs.js';
 import type { HashRequest, HashResponse } from './hash-protocol.js';
 import { TEMP_SUFFIX } from './temp-name.js';
 
@@ -84,6 +84,7 @@ function streamRest(fd: number, algorithms: readonly string[], digests: string[]
 interface StoreTarget {
   dir: string;
   mode: number;
+  dirMode?: number;
   md5Index: number;
   stored: number[];
   objectStats: number[];
@@ -97,10 +98,10 @@ let tempCounter = 0;
 const writtenHere = new Set<string>();
 
 /** Makes sure `dir` exists; true when this thread created it. */
-function ensureDir(dir: string): boolean {
+function ensureDir(dir: string, mode: number | undefined): boolean {
   let created = knownDirs.get(dir);
   if (created === undefined) {
-    created = mkdirSync(dir, { recursive: true }) !== undefined;
+    created = makeDirsSync(dir, mode) !== undefined;
     knownDirs.set(dir, created);
   }
   return created;
@@ -119,7 +120,7 @@ function storeCopy(bytes: Buffer, md5: string, store: StoreTarget): void {
   // bytes and the one renamed last stays (the stat recorded for the other no longer vouches for
   // the object, which is then hashed again when next used). That saves an `access` call per
   // object of a new cache. What it wrote is checked: it may have been removed since.
-  const created = ensureDir(prefix);
+  const created = ensureDir(prefix, store.dirMode);
   if ((!created || writtenHere.has(md5)) && existsSync(dst)) {
     store.stored.push(0);
     return;
@@ -135,7 +136,7 @@ function storeCopy(bytes: Buffer, md5: string, store: StoreTarget): void {
     // The folder was removed since this thread made sure of it (a long-lived process).
     if ((error as { code?: unknown }).code !== 'ENOENT') throw error;
     knownDirs.delete(prefix);
-    ensureDir(prefix);
+    ensureDir(prefix, store.dirMode);
     fd = openSync(temp, flags, store.mode);
   }
   let info: { ino: number; mtimeMs: number };

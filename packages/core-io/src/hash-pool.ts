@@ -63,6 +63,8 @@ export interface StoreInto {
   dir: string;
   /** File mode of the copies (default 0o444: objects are read-only). */
   mode?: number;
+  /** Mode of the folders it creates (see `makeDirsSync`; default: 0o777 minus the umask). */
+  dirMode?: number;
 }
 
 /** What `storeInto` did with one file. */
@@ -169,7 +171,11 @@ export class HashPool {
           paths,
           sizes,
           algorithms,
-          store: store && { dir: store.dir, mode: store.mode ?? 0o444 },
+          store: store && {
+            dir: store.dir,
+            mode: store.mode ?? 0o444,
+            ...(store.dirMode === undefined ? {} : { dirMode: store.dirMode }),
+          },
           results,
           remaining: paths.length,
           settled: false,

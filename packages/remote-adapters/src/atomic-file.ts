@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { open, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { fsyncDir, TEMP_SUFFIX, tempPathFor } from '@cairn/core-io';
+import { fsyncDir, makeDirs, TEMP_SUFFIX, tempPathFor } from '@cairn/core-io';
 import { toBytes } from './streams.js';
 
 /**
@@ -15,7 +15,7 @@ import { toBytes } from './streams.js';
  */
 export interface StreamAtomicOptions {
   mode: number;
-  /** Mode for folders created on the way (default 0777 minus the umask). */
+  /** Exact mode of folders created on the way (see core-io's `makeDirs`; default 0777 minus the umask). */
   dirMode?: number;
   /** Hash the bytes on the way (costs ~1.4 ms per MiB); the digest is passed to `verify`. */
   md5?: boolean;
@@ -87,7 +87,7 @@ async function openCreatingDir(temp: string, dir: string, dirMode: number | unde
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
   }
-  await mkdir(dir, { recursive: true, ...(dirMode === undefined ? {} : { mode: dirMode }) });
+  await makeDirs(dir, dirMode);
   madeDirs.add(dir);
   return open(temp, 'wx', 0o600);
 }

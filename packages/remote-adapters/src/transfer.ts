@@ -26,6 +26,8 @@ const SMALL_OBJECT = 1 << 20;
 export interface TransferOptions {
   /** A local cache folder in DVC 3's layout (`<cacheDir>/files/md5/ab/cdef…`). */
   cacheDir: string;
+  /** Mode of the folders a fetch creates in the cache (`cache.shared = group`: 0o2775). */
+  cacheDirMode?: number;
   remote: RemoteDriver;
   /** Object ids (`<32 hex>` or `<32 hex>.dir`); duplicates are ignored. */
   oids: Iterable<string>;
@@ -171,6 +173,7 @@ export async function fetchObjects(options: TransferOptions): Promise<TransferSu
       folders.add(dirname(path));
       const { bytes } = await writeStreamAtomic(path, body, {
         mode: CACHE_OBJECT_MODE,
+        ...(options.cacheDirMode === undefined ? {} : { dirMode: options.cacheDirMode }),
         md5: true,
         syncDir: false,
         signal,

@@ -107,6 +107,11 @@ export class Repo {
     return this.config.cache?.dir ?? join(this.dvcDir, 'cache');
   }
 
+  /** `cache.shared`: `group` makes the cache's new folders group-writable (0o2775). */
+  get cacheShared(): 'group' | undefined {
+    return this.config.cache?.shared;
+  }
+
   get linkTypes(): LinkType[] {
     return [...(this.config.cache?.type ?? DEFAULT_LINK_TYPES)];
   }

@@ -1,9 +1,23 @@
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { openRemote } from '@cairn/remote-adapters';
 import { describe, expect, it } from 'vitest';
 import { copyObjects } from '../src/index.js';
 import { git, newRepo, tempDir, writeTree } from './helpers.js';
+
+const modeOf = (path: string) => statSync(path).mode & 0o7777;
+const listFolders = (root: string): string[] =>
+  readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => join(entry.parentPath, entry.name));
 
 const objectPath = (root: string, oid: string) =>
   join(root, 'files', 'md5', oid.slice(0, 2), oid.slice(2));
@@ -34,6 +48,41 @@ describe('Repo remotes API', () => {
     const fetched = await repo.fetch([], { allCommits: true, jobs: 2 });
     expect(fetched).toMatchObject({ transferred: 2, failed: [] });
     expect((await repo.read('model.bin')).toString()).toBe('v2');
+  });
+
+  it("cache.shared and a local remote's shared = group: every new folder is 0o2775, whatever the umask", async () => {
+    const repo = await newRepo();
+    const store = tempDir();
+    await repo.addRemote('store', store, { default: true });
+    await repo.modifyRemote('store', 'shared', 'group');
+    await repo.setConfig('cache.shared', 'group');
+    // Enough files for the hash pool's worker threads to store objects too.
+    const files: Record<string, string> = { 'model.bin': 'weights' };
+    for (let i = 0; i < 2000; i++) files[`data/part-${i % 7}/f${i}.txt`] = `row ${i}\n`;
+    const cacheFolders = () => [repo.cacheDir, ...listFolders(repo.cacheDir)];
+    const expectShared = (folders: string[]) => {
+      expect(folders.length).toBeGreaterThan(200);
+      for (const folder of folders) expect([folder, modeOf(folder)]).toEqual([folder, 0o2775]);
+    };
+    const previous = process.umask(0o022);
+    try {
+      writeTree(repo.root, files);
+      await repo.add(['data', 'model.bin']);
+      expectShared(cacheFolders());
+      expect((await repo.push()).failed).toEqual([]);
+      rmSync(repo.cacheDir, { recursive: true });
+      expect((await repo.fetch()).failed).toEqual([]);
+      rmSync(join(repo.root, 'data'), { recursive: true });
+      expect((await repo.checkout()).failed).toEqual([]);
+    } finally {
+      process.umask(previous);
+    }
+    // The cache was made again by the fetch; the remote's root was there before (left alone).
+    expectShared(cacheFolders());
+    expectShared(listFolders(store));
+    // The workspace is not the cache: its folders keep the umask's mode.
+    expect(modeOf(join(repo.root, 'data', 'part-0'))).toBe(0o755);
+    expect(readFileSync(join(repo.root, 'data', 'part-3', 'f3.txt'), 'utf8')).toBe('row 3\n');
   });
 
   it('refuses secrets in .dvc/config but keeps them in config.local', async () => {

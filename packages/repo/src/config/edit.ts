@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '@cairn/core-io';
-import { usageError } from '@cairn/types';
+import { CairnError, CairnParseError, usageError } from '@cairn/types';
 import { assertNotSecret, type ConfigLevel, validateDocument } from './config.js';
 import { IniDocument, type IniValue } from './ini.js';
 
@@ -45,10 +45,28 @@ export function readDocument(file: string): IniDocument {
  * Applies `edit` to the document of one level, validates the result against DVC's schema (so
  * neither tool is ever handed a config it rejects) and writes it back atomically.
  */
-export async function editConfigFile<T>(file: string, edit: (doc: IniDocument) => T): Promise<T> {
+export async function editConfigFile<T>(
+  file: string,
+  edit: (doc: IniDocument) => T,
+  editedKey?: string,
+): Promise<T> {
   const doc = readDocument(file);
   const result = edit(doc);
-  validateDocument(doc, file);
+  try {
+    validateDocument(doc, file);
+  } catch (error) {
+    // The value being set is at fault: say so, rather than point at a line not yet written.
+    const issue =
+      error instanceof CairnParseError && editedKey !== undefined
+        ? error.issues.find((i) => i.path.toLowerCase() === editedKey.toLowerCase())
+        : undefined;
+    if (issue === undefined) throw error;
+    throw new CairnError(
+      'CAIRN_CONFIG_VALUE',
+      `cannot set ${editedKey}: ${issue.message}; ${file} is unchanged`,
+      { details: { file, key: editedKey } },
+    );
+  }
   await writeFileAtomic(file, doc.toString());
   return result;
 }
@@ -61,7 +79,7 @@ export async function setConfigValue(
 ): Promise<void> {
   const { section, option } = parseConfigKey(key);
   assertNotSecret(level, key, option);
-  await editConfigFile(file, (doc) => doc.set(section, option, value));
+  await editConfigFile(file, (doc) => doc.set(section, option, value), key);
 }
 
 /** Removes a key; returns false when it was not set at that level. */

@@ -20,6 +20,8 @@ export interface RepoLike {
   root: string;
   tmpDir: string;
   cacheDir: string;
+  /** DVC's `cache.shared`. */
+  cacheShared?: 'group' | undefined;
   linkTypes: LinkType[];
   usesGit: boolean;
 }
@@ -42,10 +44,14 @@ export class DataContext implements HashContext {
     this.state = StateIndex.open(repo.tmpDir);
     this.memos = StateIndex.open(repo.tmpDir, 'cairn-memos');
     // Cache objects are remembered apart from workspace files, so `status` never loads them.
-    this.store = new ObjectStore(repo.cacheDir, () => {
-      this.objectIndex ??= ObjectIndex.open(repo.tmpDir);
-      return this.objectIndex;
-    });
+    this.store = new ObjectStore(
+      repo.cacheDir,
+      () => {
+        this.objectIndex ??= ObjectIndex.open(repo.tmpDir);
+        return this.objectIndex;
+      },
+      repo.cacheShared ? { shared: repo.cacheShared } : {},
+    );
     this.ignore = new DvcIgnore(repo.root);
     this.onProgress = options.onProgress;
     this.signal = options.signal;

@@ -138,6 +138,7 @@ async function withRemotes<T>(host: RemoteHost, fn: (pool: RemotePool) => Promis
 function transferOptions(ctx: DataContext, host: SyncHost, remote: RemoteDriver, jobs?: number) {
   return {
     cacheDir: host.cacheDir,
+    ...(ctx.store.dirMode === undefined ? {} : { cacheDirMode: ctx.store.dirMode }),
     remote,
     ...(jobs === undefined ? {} : { jobs }),
     ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
