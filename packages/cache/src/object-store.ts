@@ -77,7 +77,7 @@ export interface ObjectStoreOptions {
 }
 
 /** Folders of a cache shared by a group (DVC's `_dir_mode` for `shared = group`). */
-const SHARED_DIR_MODE = 0o2775;
+export const SHARED_DIR_MODE = 0o2775;
 
 export class ObjectStore {
   /** Root of DVC 3 objects: `<cache>/files/md5`. */

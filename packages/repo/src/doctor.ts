@@ -2,9 +2,9 @@
  * `cairn doctor`: what a bug report needs — versions, platform, which link types work between
  * the cache and the workspace here, and the configured remotes (URLs with secrets redacted).
  */
-import { mkdirSync } from 'node:fs';
 import { arch, platform, release } from 'node:os';
-import { detectLinkTypes, git } from '@cairn/core-io';
+import { SHARED_DIR_MODE } from '@cairn/cache';
+import { detectLinkTypes, git, makeDirsSync } from '@cairn/core-io';
 import type { LinkType } from '@cairn/types';
 import { Repo } from './repo.js';
 
@@ -49,7 +49,7 @@ export async function doctor(
     git: gitVersion,
   };
   if (!repo) return { ...base, repo: null };
-  mkdirSync(repo.cacheDir, { recursive: true });
+  makeDirsSync(repo.cacheDir, repo.cacheShared ? SHARED_DIR_MODE : undefined);
   return {
     ...base,
     repo: {
