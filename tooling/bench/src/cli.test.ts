@@ -22,4 +22,20 @@ describe('bench dispatcher', () => {
     expect(lines.at(-2)).toMatch(/^ratio threshold-sweep\/sort: \d+\.\d\d \(target <= 2\.0\)$/);
     expect(lines.at(-1)).toMatch(/^ratio roc-auc\/sort: \d+\.\d\d \(target <= 2\.0\)$/);
   });
+
+  it("prints a bench's options for --help, and refuses an unknown one with exit code 2", async () => {
+    const help: string[] = [];
+    expect(await dispatch(['data', '--help'], (line) => help.push(line))).toBe(0);
+    expect(help[0]).toBe('usage: pnpm bench data [options]');
+    expect(
+      help.some((line) => /^ {2}--status-files N +unchanged files for status/.test(line)),
+    ).toBe(true);
+    const refused: string[] = [];
+    expect(await dispatch(['walk', '--filez', '10'], (line) => refused.push(line))).toBe(2);
+    expect(refused[0]).toBe('bench walk: unknown argument --filez');
+    expect(refused[1]).toBe('usage: pnpm bench walk [options]');
+    const runs: string[] = [];
+    expect(await dispatch(['hash', '--runs', 'two'], (line) => runs.push(line))).toBe(2);
+    expect(runs[0]).toBe('bench hash: --runs needs a positive integer, got two');
+  });
 });

@@ -214,6 +214,12 @@ async function measure(args: BenchArgs): Promise<void> {
 export const dataBench: TimedBench = {
   name: 'data',
   summary: 'cairn add / status / checkout against md5sum, cp -r and cp -al',
+  options: {
+    files: 'N: small files to add and check out (default 20000)',
+    'status-files': 'N: unchanged files for status (default 100000)',
+    'big-mib': 'N: size of the large file to add, in MiB (default 1024)',
+    env: 'as-is: run cairn with NODE_EXTRA_CA_CERTS when set (default: without it)',
+  },
   run: measure,
 };
 

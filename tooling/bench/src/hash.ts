@@ -182,6 +182,10 @@ async function measure(args: BenchArgs): Promise<void> {
 export const hashBench: TimedBench = {
   name: 'hash',
   summary: 'md5 throughput vs md5sum (1 GiB file) and HashPool vs find|xargs md5sum (20,000 files)',
+  options: {
+    files: 'N: small files hashed by the pool (default 20000)',
+    'big-mib': 'N: size of the large file, in MiB (default 1024)',
+  },
   run: measure,
 };
 

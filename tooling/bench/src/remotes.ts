@@ -21,10 +21,11 @@ import {
   type RemoteDriver,
   type TransferSummary,
 } from '@cairn/remote-adapters';
+import type { Print } from './cli.js';
 import {
   type BenchArgs,
+  benchArgsOrUsage,
   median,
-  parseBenchArgs,
   printTable,
   type Row,
   runCommand,
@@ -224,12 +225,17 @@ async function measure(args: BenchArgs): Promise<void> {
 export const remotesBench: TimedBench = {
   name: 'remotes',
   summary: '@cairn/remote-adapters push/fetch (local folder, s3rver) against cp -r',
+  options: {
+    files: 'N: small objects (default 20000; 2000 with CAIRN_BENCH_REMOTES_QUICK=1)',
+    'big-mib': 'N: size of the large object, in MiB (default 1024; 64 quick)',
+  },
   run: measure,
 };
 
 /** Like `runner`, but 3 timed runs unless `--runs` says otherwise (1 in quick mode): each moves GiBs. */
-export async function run(argv: readonly string[]): Promise<number> {
-  const args = parseBenchArgs(argv);
+export async function run(argv: readonly string[], print: Print): Promise<number> {
+  const { args, exitCode } = benchArgsOrUsage(remotesBench, argv, print);
+  if (args === undefined) return exitCode;
   if (!argv.includes('--runs')) args.runs = process.env.CAIRN_BENCH_REMOTES_QUICK === '1' ? 1 : 3;
   await remotesBench.run(args);
   return 0;

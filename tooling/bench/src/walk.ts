@@ -58,6 +58,7 @@ async function measure(args: BenchArgs): Promise<void> {
 export const walkBench: TimedBench = {
   name: 'walk',
   summary: 'walkTree over 100,000 files (with and without .dvcignore rules) vs find -printf',
+  options: { files: 'N: files in the tree (default 100000)' },
   run: measure,
 };
 
