@@ -36,7 +36,7 @@ import { checkoutEntries } from '../data/checkout.js';
 import type { DataContext } from '../data/context.js';
 import { addGitignoreEntry } from '../data/gitignore.js';
 import { hashPath, type PathHash } from '../data/hash-path.js';
-import { collectEntries, toPosix } from '../data/outputs.js';
+import { lockEntries, toPosix } from '../data/outputs.js';
 import { applyOverrides, parseOverrides } from './params-set.js';
 import { type CommandOutput, runCommands } from './run-commands.js';
 import { hashInfoOf, measureStage } from './stage-state.js';
@@ -196,8 +196,11 @@ function canCheckOut(stage: Stage, changes: readonly StatusEntry[]): boolean {
 }
 
 async function checkOutStage(ctx: DataContext, stage: Stage): Promise<void> {
-  const entries = (await collectEntries(ctx.repo.root, ctx.repo.usesGit)).filter(
-    (e) => e.source === 'lock' && e.stage === stage.addressing && e.kind === 'out' && e.cached,
+  // Only the stage's own lock file: a pipeline restored from the cache stage by stage would
+  // otherwise list and parse every pointer and lock file of the repository once per stage.
+  const lockFile = join(ctx.repo.root, lockPathFor(stage.dvcfile));
+  const entries = lockEntries(ctx.repo.root, lockFile, await readFile(lockFile, 'utf8')).filter(
+    (e) => e.stage === stage.addressing && e.kind === 'out' && e.cached,
   );
   const checkout = await checkoutEntries(ctx, entries, { force: true });
   const failed = checkout.failed[0];
