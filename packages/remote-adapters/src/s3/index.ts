@@ -237,10 +237,10 @@ class S3Remote implements RemoteDriver {
     );
   }
 
-  /** The object's ETag without quotes, undefined when there is no object. */
-  async #etagOf(key: string, signal: AbortSignal | undefined): Promise<string | undefined> {
+  /** HeadObject, or undefined when there is no such object. */
+  async #headIfAny(key: string, signal: AbortSignal | undefined) {
     try {
-      return (await this.#head(key, signal)).ETag?.replace(/"/g, '');
+      return await this.#head(key, signal);
     } catch (error) {
       if (classifyS3(error).kind === 'not-found') return undefined;
       throw error;
@@ -253,15 +253,7 @@ class S3Remote implements RemoteDriver {
     return this.kit.run(
       'check',
       key,
-      async () => {
-        try {
-          await this.#head(key, signal);
-          return true;
-        } catch (error) {
-          if (classifyS3(error).kind === 'not-found') return false;
-          throw error;
-        }
-      },
+      async () => (await this.#headIfAny(key, signal)) !== undefined,
       { signal },
     );
   }
@@ -421,7 +413,7 @@ class S3Remote implements RemoteDriver {
           );
         },
         committed: async () => {
-          const etag = await this.#etagOf(key, signal);
+          const etag = (await this.#headIfAny(key, signal))?.ETag?.replace(/"/g, '');
           return etag !== undefined && completedEtags(key, partMd5s).includes(etag);
         },
         abort: async (UploadId) => {
