@@ -164,7 +164,7 @@ describe('cairn commit / remove / gc / config / cache dir', () => {
     const secret = await cairn(['config', 'remote.storage.password', 'hunter2'], { cwd: dir });
     expect(secret.exitCode).not.toBe(0);
     expect(secret.stderr).not.toContain('hunter2');
-    await cairn(['config', 'remote.storage.url', '/tmp/store'], { cwd: dir });
+    await cairn(['config', 'remote.storage.url', 'https://example.com/store'], { cwd: dir });
     expect(
       (await cairn(['config', '--local', 'remote.storage.password', 'hunter2'], { cwd: dir }))
         .exitCode,

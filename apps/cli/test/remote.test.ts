@@ -214,6 +214,17 @@ describe('cairn remote', { timeout: 240_000 }, () => {
         })
       ).exitCode,
     ).toBe(0);
+    // DVC would refuse these in its config: so does Cairn, and nothing is written.
+    const configBefore = config();
+    const unknown = await cairn(['remote', 'modify', 'backup', 'region', 'eu-west-1'], {
+      cwd: dir,
+    });
+    expect(unknown.exitCode).toBe(1);
+    expect(unknown.stderr).toContain('unknown option "region" for a https:// remote');
+    const bad = await cairn(['config', 'remote.store.jobs', 'lots'], { cwd: dir });
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toContain('option "jobs"');
+    expect(config()).toBe(configBefore);
     const secret = await cairn(['remote', 'modify', 'store', 'secret_access_key', 'TOPSECRET'], {
       cwd: dir,
     });

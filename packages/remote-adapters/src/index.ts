@@ -21,7 +21,7 @@ export {
 } from './existence.js';
 export { keyToOid, oidToKey } from './layout.js';
 export { openRemote } from './open-remote.js';
-export { SECRET_OPTIONS } from './options.js';
+export { checkRemoteSection, SECRET_OPTIONS } from './options.js';
 export { REDACTED, redact } from './redact.js';
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 export {

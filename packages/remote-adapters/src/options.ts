@@ -199,14 +199,37 @@ export function parseRemoteOptions<S extends RemoteScheme>(
   context: Pick<DriverContext, 'name' | 'section'>,
   scheme: S,
 ): OptionsOf<S> {
-  const { name, section } = context;
+  const options = validateOptions(context.name, context.section, scheme);
+  refuseUnsupported(context.name, scheme, options);
+  return options;
+}
+
+/**
+ * Checks a remote section as DVC does when its config is written: unknown options and bad values
+ * of a scheme Cairn knows fail with `CAIRN_REMOTE_CONFIG`. Sections without a url and schemes
+ * Cairn does not drive (ssh://, hdfs://, …) are left to DVC; options DVC accepts but Cairn does not
+ * implement are refused only when the remote is opened.
+ */
+export function checkRemoteSection(name: string, section: Record<string, unknown>): void {
+  const url = section.url;
+  if (typeof url !== 'string') return;
+  let scheme: RemoteScheme;
+  try {
+    scheme = remoteSchemeOf(name, url);
+  } catch {
+    return;
+  }
+  validateOptions(name, section, scheme);
+}
+
+function validateOptions<S extends RemoteScheme>(
+  name: string,
+  section: Record<string, unknown>,
+  scheme: S,
+): OptionsOf<S> {
   const schema = SCHEMAS[scheme];
   const result = schema.safeParse(section);
-  if (result.success) {
-    const options = result.data as OptionsOf<S>;
-    refuseUnsupported(name, scheme, options);
-    return options;
-  }
+  if (result.success) return result.data as OptionsOf<S>;
   const problems: string[] = [];
   for (const issue of result.error.issues) {
     if (issue.code === 'unrecognized_keys') {

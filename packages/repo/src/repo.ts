@@ -132,6 +132,17 @@ export class Repo {
   }
 
   async setConfig(key: string, value: IniValue, level: ConfigLevel = 'repo'): Promise<void> {
+    const { section, option } = parseConfigKey(key);
+    const remote = /^remote "(.*)"$/.exec(section)?.[1];
+    if (remote !== undefined) {
+      remoteConfig.checkRemoteEdit(
+        configFiles(this.dvcDir, this.env),
+        level,
+        remote.toLowerCase(),
+        option.toLowerCase(),
+        value,
+      );
+    }
     await setConfigValue(this.configFile(level), level, key, value);
     this.loaded = undefined;
   }

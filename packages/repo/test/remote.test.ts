@@ -85,14 +85,45 @@ describe('Repo remotes API', () => {
     expect(readFileSync(join(repo.root, 'data', 'part-3', 'f3.txt'), 'utf8')).toBe('row 3\n');
   });
 
+  it('refuses remote options DVC would refuse, when they are set', async () => {
+    const repo = await newRepo();
+    const configFile = join(repo.root, '.dvc', 'config');
+    await repo.addRemote('store', tempDir());
+    await repo.addRemote('box', 'ssh://example.com/data');
+    const before = readFileSync(configFile, 'utf8');
+    await expect(repo.modifyRemote('store', 'jobs', 'many')).rejects.toMatchObject({
+      code: 'CAIRN_REMOTE_CONFIG',
+      message: expect.stringContaining('option "jobs"'),
+    });
+    await expect(repo.setConfig('remote.store.bogus', '1')).rejects.toMatchObject({
+      code: 'CAIRN_REMOTE_CONFIG',
+      message: expect.stringContaining('unknown option "bogus" for a local remote'),
+    });
+    expect(readFileSync(configFile, 'utf8')).toBe(before);
+    await expect(repo.setConfig('remote.cloud.url', 's3://bucket/path')).resolves.toBeUndefined();
+    await expect(repo.setConfig('remote.cloud.sse', 'AES256')).resolves.toBeUndefined();
+    await expect(repo.modifyRemote('cloud', 'account_key', 'k', 'local')).rejects.toMatchObject({
+      code: 'CAIRN_REMOTE_CONFIG',
+    });
+    // Schemes Cairn does not drive are DVC's to check.
+    await expect(repo.modifyRemote('box', 'port', '2222')).resolves.toBeUndefined();
+    await repo.modifyRemote('store', 'jobs', '8');
+    expect(readFileSync(configFile, 'utf8')).not.toMatch(/many|bogus|account_key/);
+    expect(repo.getConfig('remote.store.jobs')?.value).toBe('8');
+    expect(repo.getConfig('remote.box.port')?.value).toBe('2222');
+    expect(repo.getConfig('remote.cloud.sse')?.value).toBe('AES256');
+  });
+
   it('refuses secrets in .dvc/config but keeps them in config.local', async () => {
     const repo = await newRepo();
     await repo.addRemote('s', 's3://bucket/path');
-    await expect(repo.modifyRemote('s', 'account_key', 'k3y')).rejects.toMatchObject({
+    await expect(repo.modifyRemote('s', 'secret_access_key', 'k3y')).rejects.toMatchObject({
       code: 'CAIRN_CONFIG_SECRET',
     });
-    await repo.modifyRemote('s', 'account_key', 'k3y', 'local');
-    expect(readFileSync(join(repo.dvcDir, 'config.local'), 'utf8')).toContain('account_key = k3y');
+    await repo.modifyRemote('s', 'secret_access_key', 'k3y', 'local');
+    expect(readFileSync(join(repo.dvcDir, 'config.local'), 'utf8')).toContain(
+      'secret_access_key = k3y',
+    );
     expect(readFileSync(join(repo.dvcDir, 'config'), 'utf8')).not.toContain('k3y');
     writeTree(repo.root, { 'x.txt': 'x' });
     await repo.add(['x.txt']);

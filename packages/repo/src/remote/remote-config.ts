@@ -3,7 +3,7 @@
  * level, with DVC's rules (names lower-cased, `-f` to overwrite, `core.remote` kept pointing at
  * a remote that exists) and its messages. Secrets are refused in `.dvc/config` and never echoed.
  */
-import { redact } from '@cairn/remote-adapters';
+import { checkRemoteSection, redact } from '@cairn/remote-adapters';
 import { CairnError } from '@cairn/types';
 import {
   assertNotSecret,
@@ -120,10 +120,29 @@ export async function modifyRemote(
   if (value !== undefined) assertNotSecret(level, `remote.${key}.${opt}`, opt);
   const known = readRaw(files, [...levelsBelow(level), level]);
   if (!(key in remotesOf(known))) throw missing(key);
+  checkRemoteEdit(files, level, key, opt, value);
   await editConfigFile(files[level], (doc) => {
     if (value === undefined) doc.unset(section(key), opt);
     else doc.set(section(key), opt, value);
   });
+}
+
+/**
+ * Refuses an edit of one remote option that DVC would refuse (an unknown option, a bad value):
+ * the remote's section as this level and the ones below it would have it, checked like DVC
+ * checks a config it writes.
+ */
+export function checkRemoteEdit(
+  files: ConfigFiles,
+  level: ConfigLevel,
+  name: string,
+  option: string,
+  value: IniValue | undefined,
+): void {
+  // Removing an option never makes a section invalid, and may be how a bad one is fixed.
+  if (value === undefined) return;
+  const merged = remotesOf(readRaw(files, [...levelsBelow(level), level]))[name];
+  checkRemoteSection(name, { ...merged, [option]: value });
 }
 
 /** Sets `core.remote` at `level` (or unsets it with `name` undefined). */
