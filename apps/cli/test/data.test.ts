@@ -1,5 +1,13 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, cairn, GIT_ENV, gitRepo, run } from './helpers.js';
@@ -80,6 +88,43 @@ describe('cairn add / status / checkout', () => {
     const result = await cairn(['status'], { cwd: dir });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/^error: bad\.dvc:3:\d+: outs\[0\]\.size: /);
+  });
+});
+
+describe('a repository this user may not write', () => {
+  it('still answers status; commands that write say why they cannot', async () => {
+    const dir = await initRepo();
+    mkdirSync(join(dir, 'data'));
+    writeFileSync(join(dir, 'data', 'a.csv'), 'a\n');
+    expect((await cairn(['add', 'data'], { cwd: dir })).exitCode).toBe(0);
+    writeFileSync(join(dir, 'data', 'a.csv'), 'changed\n');
+    // As root, run as nobody (permissions do not stop root); otherwise take write access away.
+    const asRoot = process.getuid?.() === 0;
+    const runAs = asRoot ? { uid: 65534, gid: 65534 } : {};
+    const env = {
+      // git refuses a repository owned by someone else unless told it is safe.
+      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_KEY_0: 'safe.directory',
+      GIT_CONFIG_VALUE_0: '*',
+    };
+    chmodSync(dir, 0o755);
+    chmodSync(join(dir, '.dvc', 'tmp'), 0o555);
+    try {
+      const status = await cairn(['status', '--json'], { cwd: dir, env, ...runAs });
+      expect(status.stderr).toBe('');
+      expect(JSON.parse(status.stdout)).toEqual({
+        'data.dvc': [{ 'changed outs': { data: 'modified' } }],
+      });
+      expect((await cairn(['status', '-q'], { cwd: dir, env, ...runAs })).exitCode).toBe(1);
+      const checkout = await cairn(['checkout', '--force'], { cwd: dir, env, ...runAs });
+      expect(checkout.exitCode).toBe(1);
+      expect(checkout.stderr).toContain(
+        `checkout changes the repository, and ${join(dir, '.dvc', 'tmp')} cannot be written here`,
+      );
+      expect(readFileSync(join(dir, 'data', 'a.csv'), 'utf8')).toBe('changed\n');
+    } finally {
+      chmodSync(join(dir, '.dvc', 'tmp'), 0o755);
+    }
   });
 });
 

@@ -23,13 +23,14 @@ export interface CliResult {
 /** Runs the built `cairn` binary, as a user would. */
 export async function cairn(
   args: string[],
-  options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string },
+  options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string; uid?: number; gid?: number },
 ): Promise<CliResult> {
   const result = await execa(process.execPath, [BIN, ...args], {
     cwd: options.cwd,
     env: { ...GIT_ENV, CI: '1', ...options.env },
     reject: false,
     ...(options.input === undefined ? {} : { input: options.input }),
+    ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.gid ?? options.uid }),
   });
   return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
 }

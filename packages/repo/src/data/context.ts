@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { ObjectIndex, ObjectStore, StateIndex } from '@cairn/cache';
 import { acquireLock, DvcIgnore, HashPool, type LockHandle } from '@cairn/core-io';
-import type { LinkType, ProgressListener } from '@cairn/types';
+import { CairnError, type LinkType, type ProgressListener } from '@cairn/types';
 import type { HashContext } from './hash-path.js';
 
 /** Files from which a folder's walk or checkout is worth starting worker threads for. */
@@ -64,7 +64,16 @@ export class DataContext implements HashContext {
   ): Promise<DataContext> {
     const ctx = new DataContext(repo, options);
     if (options.write !== undefined) {
-      ctx.lock = await acquireLock(join(repo.tmpDir, 'cairn.lock'), { command: options.write });
+      try {
+        ctx.lock = await acquireLock(join(repo.tmpDir, 'cairn.lock'), { command: options.write });
+      } catch (error) {
+        if (!isPermissionError(error)) throw error;
+        throw new CairnError(
+          'CAIRN_READ_ONLY',
+          `${options.write} changes the repository, and ${repo.tmpDir} cannot be written here (${(error as { code: string }).code})`,
+          { hint: 'run it as a user who may write the repository, or on a writable copy of it' },
+        );
+      }
     }
     return ctx;
   }
@@ -89,9 +98,15 @@ export class DataContext implements HashContext {
 
   /** Persists what the state indexes learnt so far. */
   async flush(): Promise<void> {
-    await this.state.flush();
-    await this.memos.flush();
-    await this.objectIndex?.flush();
+    try {
+      await this.state.flush();
+      await this.memos.flush();
+      await this.objectIndex?.flush();
+    } catch (error) {
+      // The indexes only save work. A reader (status, read) that may not write them, in a
+      // repository of another user or on a read-only mount, still gets its answer.
+      if (this.lock !== undefined || !isPermissionError(error)) throw error;
+    }
   }
 
   async close(): Promise<void> {
@@ -116,4 +131,9 @@ export class DataContext implements HashContext {
       await ctx.close();
     }
   }
+}
+
+function isPermissionError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return code === 'EACCES' || code === 'EPERM' || code === 'EROFS';
 }
