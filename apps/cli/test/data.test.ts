@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import {
   chmodSync,
+  cpSync,
   existsSync,
   mkdirSync,
   readdirSync,
@@ -8,9 +9,9 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, cairn, GIT_ENV, gitRepo, run } from './helpers.js';
+import { BIN, cairn, GIT_ENV, gitRepo, run, tempDir } from './helpers.js';
 
 async function initRepo(): Promise<string> {
   const dir = await gitRepo();
@@ -91,6 +92,19 @@ describe('cairn add / status / checkout', () => {
   });
 });
 
+/** The built CLI (its bundle and package.json) copied into a folder every user may read. */
+function readableCopyOfBin(): string {
+  const copy = tempDir('cairn-cli-bin-');
+  chmodSync(copy, 0o755);
+  cpSync(dirname(BIN), join(copy, 'bin'), { recursive: true });
+  cpSync(join(dirname(BIN), '..', 'package.json'), join(copy, 'package.json'));
+  for (const entry of readdirSync(copy, { recursive: true, withFileTypes: true })) {
+    const path = join(entry.parentPath, entry.name);
+    chmodSync(path, entry.isDirectory() ? 0o755 : 0o644);
+  }
+  return join(copy, 'bin', basename(BIN));
+}
+
 describe('a repository this user may not write', () => {
   it('still answers status; commands that write say why they cannot', async () => {
     const dir = await initRepo();
@@ -98,9 +112,11 @@ describe('a repository this user may not write', () => {
     writeFileSync(join(dir, 'data', 'a.csv'), 'a\n');
     expect((await cairn(['add', 'data'], { cwd: dir })).exitCode).toBe(0);
     writeFileSync(join(dir, 'data', 'a.csv'), 'changed\n');
-    // As root, run as nobody (permissions do not stop root); otherwise take write access away.
+    // As root, run as nobody (permissions do not stop root), from a copy of the binary that
+    // nobody may read (the checkout it was built in may be private); otherwise just take write
+    // access away.
     const asRoot = process.getuid?.() === 0;
-    const runAs = asRoot ? { uid: 65534, gid: 65534 } : {};
+    const runAs = asRoot ? { uid: 65534, gid: 65534, bin: readableCopyOfBin() } : {};
     const env = {
       // git refuses a repository owned by someone else unless told it is safe.
       GIT_CONFIG_COUNT: '1',

@@ -23,9 +23,18 @@ export interface CliResult {
 /** Runs the built `cairn` binary, as a user would. */
 export async function cairn(
   args: string[],
-  options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string; uid?: number; gid?: number },
+  options: {
+    cwd: string;
+    env?: NodeJS.ProcessEnv;
+    input?: string;
+    /** Run as this user (and group), which needs to be able to read `bin`. */
+    uid?: number;
+    gid?: number;
+    /** Another copy of the built binary (default `BIN`). */
+    bin?: string;
+  },
 ): Promise<CliResult> {
-  const result = await execa(process.execPath, [BIN, ...args], {
+  const result = await execa(process.execPath, [options.bin ?? BIN, ...args], {
     cwd: options.cwd,
     env: { ...GIT_ENV, CI: '1', ...options.env },
     reject: false,
