@@ -1,18 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { makeDirs, makeDirsSync } from './dirs.js';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../test/helpers.js';
+import { makeDirs, makeDirsSync, SHARED_DIR_MODE } from './dirs.js';
 
-const roots: string[] = [];
-afterEach(() => {
-  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
-});
-function tempRoot(): string {
-  const root = mkdtempSync(join(tmpdir(), 'cairn-dirs-'));
-  roots.push(root);
-  return root;
-}
 const modeOf = (path: string) => statSync(path).mode & 0o7777;
 
 describe.each([
@@ -20,11 +11,11 @@ describe.each([
   ['makeDirs', makeDirs],
 ])('%s', (_name, make) => {
   it('gives every folder it creates the exact mode, setgid and group write included', async () => {
-    const root = tempRoot();
+    const root = await tempDir();
     mkdirSync(join(root, 'files'), { mode: 0o700 });
     const previous = process.umask(0o022);
     try {
-      const first = await make(join(root, 'files', 'md5', 'ab'), 0o2775);
+      const first = await make(join(root, 'files', 'md5', 'ab'), SHARED_DIR_MODE);
       expect(first).toBe(join(root, 'files', 'md5'));
     } finally {
       process.umask(previous);
@@ -32,11 +23,22 @@ describe.each([
     expect(modeOf(join(root, 'files', 'md5'))).toBe(0o2775);
     expect(modeOf(join(root, 'files', 'md5', 'ab'))).toBe(0o2775);
     expect(modeOf(join(root, 'files'))).toBe(0o700); // there before: left alone
-    expect(await make(join(root, 'files', 'md5', 'ab'), 0o2775)).toBeUndefined();
+    expect(await make(join(root, 'files', 'md5', 'ab'), SHARED_DIR_MODE)).toBeUndefined();
+  });
+
+  it('changes no folder it did not create, whatever `..` or doubled slashes the path holds', async () => {
+    const root = await tempDir();
+    const rootMode = modeOf(root);
+    await make(`${root}/a/../b/c`, SHARED_DIR_MODE);
+    await make(`${root}//d//e`, SHARED_DIR_MODE);
+    expect(modeOf(root)).toBe(rootMode);
+    expect(modeOf(join(root, 'b'))).toBe(0o2775);
+    expect(modeOf(join(root, 'b', 'c'))).toBe(0o2775);
+    expect(modeOf(join(root, 'd', 'e'))).toBe(0o2775);
   });
 
   it('without a mode, leaves modes to the umask', async () => {
-    const root = tempRoot();
+    const root = await tempDir();
     const previous = process.umask(0o027);
     try {
       await make(join(root, 'a', 'b'));

@@ -10,7 +10,7 @@ export {
   writeJsonAtomic,
   writeYamlAtomic,
 } from './atomic-write.js';
-export { makeDirs, makeDirsSync } from './dirs.js';
+export { makeDirs, makeDirsSync, SHARED_DIR_MODE } from './dirs.js';
 export {
   type Dos2UnixResult,
   hashBytesDos2Unix,
