@@ -8,7 +8,6 @@ export {
   type ObjectCheck,
   ObjectStore,
   type ObjectStoreOptions,
-  SHARED_DIR_MODE,
 } from './object-store.js';
 export { type FileStat, StateIndex } from './state-index.js';
 export {

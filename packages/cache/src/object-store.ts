@@ -32,6 +32,7 @@ import {
   makeDirs,
   makeDirsSync,
   READ_ONLY_MODE,
+  SHARED_DIR_MODE,
   STAT_FIELDS,
   TEMP_SUFFIX,
   tempPathFor,
@@ -75,9 +76,6 @@ export interface ObjectStoreOptions {
    */
   shared?: 'group';
 }
-
-/** Folders of a cache shared by a group (DVC's `_dir_mode` for `shared = group`). */
-export const SHARED_DIR_MODE = 0o2775;
 
 export class ObjectStore {
   /** Root of DVC 3 objects: `<cache>/files/md5`. */

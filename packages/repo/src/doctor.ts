@@ -3,8 +3,7 @@
  * the cache and the workspace here, and the configured remotes (URLs with secrets redacted).
  */
 import { arch, platform, release } from 'node:os';
-import { SHARED_DIR_MODE } from '@cairn/cache';
-import { detectLinkTypes, git, makeDirsSync } from '@cairn/core-io';
+import { detectLinkTypes, git, makeDirsSync, SHARED_DIR_MODE } from '@cairn/core-io';
 import type { LinkType } from '@cairn/types';
 import { Repo } from './repo.js';
 

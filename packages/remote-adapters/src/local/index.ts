@@ -3,6 +3,7 @@ import { readdir, stat, unlink } from 'node:fs/promises';
 import { isAbsolute, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { SHARED_DIR_MODE } from '@cairn/core-io';
 import type {
   RemoteBody,
   RemoteCallOptions,
@@ -79,7 +80,7 @@ class LocalRemote implements RemoteDriver {
     this.displayUrl = root;
     this.defaultJobs = defaultJobsFor('local', options.jobs);
     // `shared = group`: DVC makes new folders group-writable and setgid.
-    this.#dirMode = options.shared === 'group' ? 0o2775 : undefined;
+    this.#dirMode = options.shared === 'group' ? SHARED_DIR_MODE : undefined;
   }
 
   #path(key: string): string {

@@ -120,7 +120,7 @@ export async function modifyRemote(
   if (value !== undefined) assertNotSecret(level, `remote.${key}.${opt}`, opt);
   const known = readRaw(files, [...levelsBelow(level), level]);
   if (!(key in remotesOf(known))) throw missing(key);
-  checkRemoteEdit(files, level, key, opt, value);
+  checkEditOf(known, key, opt, value);
   await editConfigFile(files[level], (doc) => {
     if (value === undefined) doc.unset(section(key), opt);
     else doc.set(section(key), opt, value);
@@ -139,10 +139,14 @@ export function checkRemoteEdit(
   option: string,
   value: IniValue | undefined,
 ): void {
+  checkEditOf(readRaw(files, [...levelsBelow(level), level]), name, option, value);
+}
+
+/** `checkRemoteEdit` on the merged raw config of those levels, already read. */
+function checkEditOf(known: Raw, name: string, option: string, value: IniValue | undefined): void {
   // Removing an option never makes a section invalid, and may be how a bad one is fixed.
   if (value === undefined) return;
-  const merged = remotesOf(readRaw(files, [...levelsBelow(level), level]))[name];
-  checkRemoteSection(name, { ...merged, [option]: value });
+  checkRemoteSection(name, { ...remotesOf(known)[name], [option]: value });
 }
 
 /** Sets `core.remote` at `level` (or unsets it with `name` undefined). */
