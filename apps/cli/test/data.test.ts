@@ -66,6 +66,30 @@ describe('cairn add / status / checkout', () => {
     rmSync(join(dir, 'data'), { recursive: true });
     expect((await cairn(['checkout', 'data.dvc'], { cwd: dir })).stdout).toBe('A       data');
     expect(readFileSync(join(dir, 'data', 'imgs', 'a.png'), 'utf8')).toBe('png-a');
+
+    // A path inside the folder: only it is restored; the uncommitted edit beside it stays.
+    rmSync(join(dir, 'data', 'imgs'), { recursive: true });
+    writeFileSync(join(dir, 'data', 'labels.csv'), 'id,label\n1,bird\n');
+    const inside = await cairn(['checkout', 'imgs/a.png'], { cwd: join(dir, 'data') });
+    expect(inside).toMatchObject({ exitCode: 0, stdout: 'M       imgs/a.png' });
+    expect(readFileSync(join(dir, 'data', 'imgs', 'a.png'), 'utf8')).toBe('png-a');
+    expect(readFileSync(join(dir, 'data', 'labels.csv'), 'utf8')).toBe('id,label\n1,bird\n');
+    const absent = await cairn(['checkout', 'data/imgs/b.png'], { cwd: dir });
+    expect(absent.exitCode).toBe(1);
+    expect(absent.stdout).toContain("'data/imgs/b.png' is not in the version of data");
+  });
+
+  it('add --no-commit writes the pointer only; commit stores the data', async () => {
+    const dir = await initRepo();
+    writeFileSync(join(dir, 'model.bin'), 'weights');
+    const add = await cairn(['add', '--no-commit', 'model.bin'], { cwd: dir });
+    expect(add.exitCode).toBe(0);
+    expect(add.stdout).toContain('not cached: run `cairn commit` to store it');
+    expect(existsSync(join(dir, 'model.bin.dvc'))).toBe(true);
+    expect(existsSync(join(dir, '.dvc', 'cache'))).toBe(false);
+    expect((await cairn(['status', '--json'], { cwd: dir })).stdout).toContain('not in cache');
+    expect((await cairn(['commit'], { cwd: dir })).exitCode).toBe(0);
+    expect(await cairn(['status', '-q'], { cwd: dir })).toMatchObject({ exitCode: 0 });
   });
 
   it('exits 1 and names the file when an object is missing', async () => {

@@ -13,7 +13,7 @@ export {
 } from './config/config.js';
 export { type ConfigKey, parseConfigKey, setConfigValue, unsetConfigValue } from './config/edit.js';
 export { IniDocument, type IniEntry, type IniValue, quoteValue } from './config/ini.js';
-export type { AddResult } from './data/add.js';
+export type { AddOptions, AddResult } from './data/add.js';
 export type { CheckoutFailure, CheckoutOptions, CheckoutResult } from './data/checkout.js';
 export type { CommitResult } from './data/commit.js';
 export type { OperationOptions } from './data/context.js';

@@ -15,7 +15,7 @@ import {
 } from './config/config.js';
 import { parseConfigKey, readDocument, setConfigValue, unsetConfigValue } from './config/edit.js';
 import type { IniValue } from './config/ini.js';
-import { type AddResult, addTargets } from './data/add.js';
+import { type AddOptions, type AddResult, addTargets } from './data/add.js';
 import { type CheckoutOptions, type CheckoutResult, checkoutEntries } from './data/checkout.js';
 import { type CommitResult, commitEntries } from './data/commit.js';
 import { DataContext, type OperationOptions } from './data/context.js';
@@ -187,9 +187,12 @@ export class Repo {
   }
 
   /** Track files or folders: cache their content, write `<target>.dvc` and `.gitignore`. */
-  async add(targets: readonly string[], options: DataOptions = {}): Promise<AddResult[]> {
+  async add(
+    targets: readonly string[],
+    options: DataOptions & AddOptions = {},
+  ): Promise<AddResult[]> {
     return DataContext.run(this, { ...options, write: `add ${targets.join(' ')}` }, (ctx) =>
-      addTargets(ctx, targets, options.cwd ?? this.root),
+      addTargets(ctx, targets, options.cwd ?? this.root, options),
     );
   }
 

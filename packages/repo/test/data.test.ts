@@ -221,6 +221,53 @@ describe('checkout safety', () => {
     expect(readFileSync(join(repo.root, 'data', 'b'), 'utf8')).toBe('brx');
   });
 
+  it('checks out only the paths named inside a tracked folder, as DVC does', async () => {
+    const repo = await newRepo();
+    writeTree(repo.root, {
+      'data/a': 'alpha',
+      'data/sub/b': 'bravo',
+      'data/sub/c': 'charlie',
+      'data/other/d': 'delta',
+    });
+    await repo.add(['data']);
+    rmSync(join(repo.root, 'data', 'sub'), { recursive: true });
+    rmSync(join(repo.root, 'data', 'other'), { recursive: true });
+    // Not in the cache: a whole-folder checkout would refuse; one inside it leaves it alone.
+    writeFileSync(join(repo.root, 'data', 'a'), 'work in progress');
+
+    const one = await repo.checkout(['data/sub/b'], { cwd: repo.root });
+    expect(one).toEqual({ added: [], modified: ['data/sub/b'], failed: [] });
+    expect(readTree(join(repo.root, 'data'))).toEqual({ a: 'work in progress', 'sub/b': 'bravo' });
+
+    // From a subfolder, a folder inside the output: its extra files are conflicts, then deleted.
+    writeFileSync(join(repo.root, 'data', 'sub', 'extra'), 'not tracked');
+    const cwd = join(repo.root, 'data');
+    await expect(repo.checkout(['sub'], { cwd })).rejects.toMatchObject({
+      code: 'CAIRN_CHECKOUT_CONFLICT',
+      details: { paths: ['sub/extra'] },
+    });
+    await repo.checkout(['sub'], { cwd, force: true });
+    expect(readTree(join(repo.root, 'data'))).toEqual({
+      a: 'work in progress',
+      'sub/b': 'bravo',
+      'sub/c': 'charlie',
+    });
+
+    // A path the recorded version does not hold is reported; nothing of that output is written.
+    const missing = await repo.checkout(['data/other', 'data/nope'], { cwd: repo.root });
+    expect(missing.failed).toEqual([
+      expect.objectContaining({ path: 'data', code: 'CAIRN_NOT_TRACKED' }),
+    ]);
+    expect(missing.failed[0]?.message).toContain("'data/nope' is not in the version of data");
+    expect(existsSync(join(repo.root, 'data', 'other'))).toBe(false);
+
+    // The output itself (or its pointer) is the whole folder again.
+    await expect(repo.checkout(['data/other', 'data.dvc'])).rejects.toMatchObject({
+      code: 'CAIRN_CHECKOUT_CONFLICT',
+      details: { paths: ['data/a'] },
+    });
+  });
+
   it('switches versions freely when both are in the cache', async () => {
     const repo = await newRepo();
     writeTree(repo.root, { 'm.bin': 'one' });
@@ -408,6 +455,30 @@ describe('status, commit, remove, gc, read', () => {
       if (path === 'ds/d5/f5') expect(existsSync(join(repo.root, path))).toBe(false);
       else expect(readFileSync(join(repo.root, path), 'utf8')).toBe(content);
     }
+  });
+
+  it('add with noCommit writes the pointer only; commit stores it later', async () => {
+    const repo = await newRepo();
+    writeTree(repo.root, { 'data/a': 'alpha', 'data/sub/b': 'bravo', 'model.bin': 'weights' });
+    const added = await repo.add(['data', 'model.bin'], { noCommit: true });
+    expect(added.map((r) => [r.path, r.stored])).toEqual([
+      ['data', 0],
+      ['model.bin', 0],
+    ]);
+    expect(existsSync(repo.cacheDir)).toBe(false);
+    const pointer = readFileSync(join(repo.root, 'data.dvc'), 'utf8');
+    expect(pointer).toContain(`md5: ${added[0]?.oid}`);
+    expect(await repo.status()).toEqual({
+      'data.dvc': [{ 'changed outs': { data: 'not in cache' } }],
+      'model.bin.dvc': [{ 'changed outs': { 'model.bin': 'not in cache' } }],
+    });
+
+    expect(await repo.commit()).toEqual({ committed: [], unchanged: ['data', 'model.bin'] });
+    expect(await repo.status()).toEqual({});
+    expect(readFileSync(join(repo.root, 'data.dvc'), 'utf8')).toBe(pointer);
+    rmSync(join(repo.root, 'data'), { recursive: true });
+    await repo.checkout();
+    expect(readTree(join(repo.root, 'data'))).toEqual({ a: 'alpha', 'sub/b': 'bravo' });
   });
 
   it('refuses targets it must not track', async () => {

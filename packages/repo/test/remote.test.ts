@@ -50,6 +50,47 @@ describe('Repo remotes API', () => {
     expect((await repo.read('model.bin')).toString()).toBe('v2');
   });
 
+  it('push, fetch and pull of paths inside a tracked folder move those files only', async () => {
+    const repo = await newRepo();
+    const store = tempDir();
+    await repo.addRemote('store', store, { default: true });
+    writeTree(repo.root, { 'data/a': 'alpha', 'data/sub/b': 'bravo', 'data/sub/c': 'charlie' });
+    const [added] = await repo.add(['data']);
+    const dirOid = added?.oid as string;
+    const tree = JSON.parse(readFileSync(objectPath(repo.cacheDir, dirOid), 'utf8')) as Array<{
+      md5: string;
+      relpath: string;
+    }>;
+    const md5Of = (relpath: string) => tree.find((e) => e.relpath === relpath)?.md5 as string;
+    const onRemote = (relpath: string) => existsSync(objectPath(store, md5Of(relpath)));
+
+    // The .dir listing goes too, so that the files can be found from it.
+    expect(await repo.push(['data/sub/b'])).toMatchObject({ transferred: 2, failed: [] });
+    expect(existsSync(objectPath(store, dirOid))).toBe(true);
+    expect(['data/a', 'sub/b', 'sub/c'].map((p) => onRemote(p.replace('data/', '')))).toEqual([
+      false,
+      true,
+      false,
+    ]);
+    expect((await repo.cloudStatus(['data/sub'])).changes).toEqual({ 'data/sub/c': 'new' });
+    await repo.push();
+
+    rmSync(repo.cacheDir, { recursive: true });
+    rmSync(join(repo.root, 'data'), { recursive: true });
+    expect(await repo.fetch(['data/sub/c'])).toMatchObject({ transferred: 2, failed: [] });
+    expect((await repo.read('data/sub/c')).toString()).toBe('charlie');
+    expect(existsSync(objectPath(repo.cacheDir, md5Of('a')))).toBe(false);
+
+    const pulled = await repo.pull(['data/sub']);
+    expect(pulled.fetch).toMatchObject({ transferred: 1, skipped: 2, failed: [] });
+    expect(pulled.checkout).toEqual({ added: ['data/sub'], modified: [], failed: [] });
+    expect(readdirSync(join(repo.root, 'data'), { recursive: true }).sort()).toEqual([
+      'sub',
+      'sub/b',
+      'sub/c',
+    ]);
+  });
+
   it("cache.shared and a local remote's shared = group: every new folder is 0o2775, whatever the umask", async () => {
     const repo = await newRepo();
     const store = tempDir();

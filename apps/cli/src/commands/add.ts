@@ -9,17 +9,27 @@ export default defineCommand({
     'the cache (.dvc/cache/files/md5/..), writes a DVC 3 pointer file next to it and adds the\n' +
     'target to the .gitignore beside it. The workspace is linked per cache.type; an existing\n' +
     'pointer keeps its comments and extra fields.',
-  options: {},
+  options: {
+    'no-commit': {
+      type: 'boolean',
+      description: 'Write the pointer but store nothing in the cache (`cairn commit` does later).',
+    },
+  },
   positionals: [
     { name: 'targets', description: 'Files or folders to track.', required: true, variadic: true },
   ],
-  examples: ['cairn add data/raw.csv', 'cairn add images/ && git add images.dvc .gitignore'],
-  async run({ positionals, cwd, env, onProgress, signal }) {
+  examples: [
+    'cairn add data/raw.csv',
+    'cairn add images/ && git add images.dvc .gitignore',
+    'cairn add --no-commit big/ && cairn commit big.dvc',
+  ],
+  async run({ positionals, options, cwd, env, onProgress, signal }) {
     const repo = Repo.open(cwd, { env });
-    const results = await repo.add(positionals, { cwd, onProgress, signal });
+    const noCommit = options['no-commit'];
+    const results = await repo.add(positionals, { cwd, onProgress, signal, noCommit });
     const lines = results.map(
       (r) =>
-        `Added ${r.path} (${r.nfiles !== undefined ? `${r.nfiles} files, ` : ''}${r.size} bytes, ${r.stored} new in cache) → ${r.pointer}`,
+        `Added ${r.path} (${r.nfiles !== undefined ? `${r.nfiles} files, ` : ''}${r.size} bytes, ${noCommit ? 'not cached: run `cairn commit` to store it' : `${r.stored} new in cache`}) → ${r.pointer}`,
     );
     const toStage = [
       ...new Set(results.flatMap((r) => [r.pointer, ...(r.gitignore ? [r.gitignore] : [])])),

@@ -20,12 +20,16 @@ export default defineCommand({
   positionals: [
     {
       name: 'targets',
-      description: 'Outputs, pointer files or stages (default: all).',
+      description: 'Outputs, paths inside tracked folders, pointer files or stages (default: all).',
       variadic: true,
     },
   ],
   exitCodes: { 1: 'some outputs could not be checked out (missing or corrupt objects, conflicts)' },
-  examples: ['cairn checkout', 'cairn checkout data.dvc --force'],
+  examples: [
+    'cairn checkout',
+    'cairn checkout data.dvc --force',
+    'cairn checkout data/images/cat.jpg',
+  ],
   async run({ positionals, options, cwd, env, onProgress, signal }) {
     const repo = Repo.open(cwd, { env });
     const result = await repo.checkout(positionals, {

@@ -22,7 +22,7 @@ export default defineCommand({
   positionals: [
     {
       name: 'targets',
-      description: 'Outputs, pointer files or stages (default: all).',
+      description: 'Outputs, paths inside tracked folders, pointer files or stages (default: all).',
       variadic: true,
     },
   ],

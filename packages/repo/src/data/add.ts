@@ -28,6 +28,14 @@ export interface AddResult {
   gitignore?: string;
 }
 
+export interface AddOptions {
+  /**
+   * Hash and write the pointer, but store nothing in the cache and leave the workspace as it is
+   * (DVC's `--no-commit`); `commit` stores it later.
+   */
+  noCommit?: boolean;
+}
+
 const COPY_JOBS = 16;
 const SMALL_FILE = 1 << 20;
 
@@ -199,6 +207,7 @@ export async function addTargets(
   ctx: DataContext,
   targets: readonly string[],
   cwd: string,
+  options: AddOptions = {},
 ): Promise<AddResult[]> {
   const { root, usesGit } = ctx.repo;
   if (targets.length === 0) throw usageError('nothing to add', 'name at least one file or folder');
@@ -214,8 +223,10 @@ export async function addTargets(
     }
     await assertNotInGit(root, abs, target, usesGit);
     const own = findOverlap(entries, abs, target);
-    const { hash, stored } = await hashAndStore(ctx, abs);
-    await relinkFromCache(ctx, abs, hash);
+    const { hash, stored } = options.noCommit
+      ? { hash: (await hashPath(ctx, abs)) as PathHash, stored: 0 }
+      : await hashAndStore(ctx, abs);
+    if (!options.noCommit) await relinkFromCache(ctx, abs, hash);
     const entryHash = entryHashOf(hash);
     const pointer = await writePointer(
       abs,

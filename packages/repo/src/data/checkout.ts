@@ -26,6 +26,7 @@ import type { DataContext } from './context.js';
 import { hashFileCached, hashFilesCached } from './hash-path.js';
 import { type TrackedEntry, toPosix } from './outputs.js';
 import { isStrictPrefixOf } from './partial-write.js';
+import { isSelected } from './targets.js';
 
 export interface CheckoutOptions {
   force?: boolean;
@@ -91,6 +92,23 @@ async function currentFiles(ctx: DataContext, dir: string): Promise<Map<string, 
   return files;
 }
 
+/** The part of a `.dir` listing that `within` selects; each path must name something in it. */
+function withinOnly(root: string, entry: TrackedEntry, tree: TreeEntry[]): TreeEntry[] {
+  if (entry.within === undefined) return tree;
+  const selected = tree.filter((t) => isSelected(entry.within, t.relpath));
+  for (const w of entry.within) {
+    if (!selected.some((t) => isSelected([w], t.relpath))) {
+      const out = toPosix(relative(root, entry.path));
+      throw new CairnError(
+        'CAIRN_NOT_TRACKED',
+        `'${out}/${w}' is not in the version of ${out} that ${entry.stage} records`,
+        { details: { path: `${out}/${w}` } },
+      );
+    }
+  }
+  return selected;
+}
+
 async function planEntry(
   ctx: DataContext,
   entry: TrackedEntry,
@@ -150,10 +168,10 @@ async function planEntry(
     return plan;
   }
 
-  const tree: TreeEntry[] = await ctx.store.readTree(
-    oid,
-    entry.hashName,
-    toPosix(relative(ctx.repo.root, entry.path)),
+  const tree = withinOnly(
+    ctx.repo.root,
+    entry,
+    await ctx.store.readTree(oid, entry.hashName, toPosix(relative(ctx.repo.root, entry.path))),
   );
   // Every destination is checked once; the checked path is the one written.
   const dsts = tree.map((t) => assertInside(entry.path, t.relpath));
@@ -170,7 +188,7 @@ async function planEntry(
     return plan;
   }
   const files = await currentFiles(ctx, entry.path);
-  const list = [...files.values()];
+  const list = [...files.values()].filter((f) => isSelected(entry.within, f.path));
   const md5s = await hashFilesCached(ctx, list, entry.hashName);
   const current = new Map(list.map((f, i) => [f.path, md5s[i] as string]));
   const wanted = new Set(tree.map((t) => t.relpath));
@@ -367,10 +385,10 @@ export async function checkoutEntries(
       (w) => linkOne(w, true),
       ctx.signal,
     );
-    if (plan.state === 'added' && failed === 0) result.added.push(display(plan.entry.path));
-    else if (plan.state === 'modified' || plan.writes.length > 0) {
-      result.modified.push(display(plan.entry.path));
-    }
+    // A checkout of paths inside a directory output reports those paths.
+    const shown = (plan.entry.within ?? ['']).map((w) => display(join(plan.entry.path, w)));
+    if (plan.state === 'added' && failed === 0) result.added.push(...shown);
+    else if (plan.state === 'modified' || plan.writes.length > 0) result.modified.push(...shown);
     await ctx.flush();
   }
   ctx.onProgress?.({ type: 'done', id });

@@ -29,6 +29,12 @@ export interface TrackedEntry {
   /** False for `cache: false` outputs (metrics and the like): never stored, never checked out. */
   cached: boolean;
   pointer?: PointerFile;
+  /**
+   * Set by target selection when every target that names this directory output lies inside it:
+   * those paths (posix, relative to the output). Checkout, fetch, pull and push then work on
+   * those files only, as DVC does for paths inside tracked directories.
+   */
+  within?: readonly string[];
 }
 
 export function toPosix(path: string): string {

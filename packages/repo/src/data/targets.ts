@@ -1,13 +1,14 @@
 /** Selecting tracked entries by CLI-style targets: data paths, `.dvc` files or stage names. */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { CairnError } from '@cairn/types';
-import { isWithin, type TrackedEntry } from './outputs.js';
+import { isWithin, type TrackedEntry, toPosix } from './outputs.js';
 
 /**
  * Entries named by `targets` (resolved against `cwd`): a pointer file selects its entries, a
  * data path selects the outputs it lies in or contains, a stage name (`train`,
- * `sub/dvc.yaml:train`) its lock entries. No targets selects everything.
+ * `sub/dvc.yaml:train`) its lock entries. No targets selects everything. A directory output
+ * that only paths inside it select comes back with those paths as `within`.
  */
 export function selectEntries(
   entries: readonly TrackedEntry[],
@@ -15,16 +16,21 @@ export function selectEntries(
   cwd: string,
 ): TrackedEntry[] {
   if (!targets || targets.length === 0) return [...entries];
-  const chosen = new Set<TrackedEntry>();
+  const whole = new Set<TrackedEntry>();
+  const parts = new Map<TrackedEntry, Set<string>>();
   for (const target of targets) {
     const abs = resolve(cwd, target);
-    const matches = entries.filter(
-      (e) =>
-        e.file === abs ||
-        e.stage === target ||
-        (e.kind === 'out' && (isWithin(abs, e.path) || isWithin(e.path, abs))),
-    );
-    if (matches.length === 0) {
+    let matched = false;
+    for (const e of entries) {
+      if (e.file === abs || e.stage === target || (e.kind === 'out' && isWithin(e.path, abs))) {
+        whole.add(e);
+      } else if (e.kind === 'out' && isWithin(abs, e.path)) {
+        if (!e.oid?.endsWith('.dir')) whole.add(e);
+        else parts.set(e, (parts.get(e) ?? new Set()).add(toPosix(relative(e.path, abs))));
+      } else continue;
+      matched = true;
+    }
+    if (!matched) {
       throw new CairnError(
         'CAIRN_NOT_TRACKED',
         existsSync(abs)
@@ -33,7 +39,15 @@ export function selectEntries(
         { hint: 'track data with `cairn add <path>`', details: { target } },
       );
     }
-    for (const m of matches) chosen.add(m);
   }
-  return entries.filter((e) => chosen.has(e));
+  return entries.flatMap((e) => {
+    if (whole.has(e)) return [e];
+    const within = parts.get(e);
+    return within ? [{ ...e, within: [...within].sort() }] : [];
+  });
+}
+
+/** Whether `relpath` (inside a directory output) is one that `within` selects (all when unset). */
+export function isSelected(within: readonly string[] | undefined, relpath: string): boolean {
+  return within === undefined || within.some((w) => relpath === w || relpath.startsWith(`${w}/`));
 }

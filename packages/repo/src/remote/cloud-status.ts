@@ -9,6 +9,7 @@ import { isDirOid, type TreeEntry } from '@cairn/cache';
 import { oidToKey, remoteHas } from '@cairn/remote-adapters';
 import type { RemoteDriver } from '@cairn/types';
 import type { DataContext } from '../data/context.js';
+import { isSelected } from '../data/targets.js';
 import { byRemote, type SyncHost, type SyncOptions, withRemotes } from './sync.js';
 import { collectUsedOutputs, localTree, treeEntries } from './used-outputs.js';
 
@@ -62,7 +63,9 @@ export async function cloudStatus(
         const entries =
           localTree(ctx.store.path(out.oid), out.oid) ??
           (await remoteTree(remote, out.oid, ctx.signal));
-        for (const entry of entries ?? []) add(entry.md5, `${out.path}/${entry.relpath}`);
+        for (const entry of entries ?? []) {
+          if (isSelected(out.within, entry.relpath)) add(entry.md5, `${out.path}/${entry.relpath}`);
+        }
       }
       const onRemote = await remoteHas(remote, names.keys(), {
         ...(options.jobs === undefined ? {} : { jobs: options.jobs }),

@@ -12,6 +12,7 @@ import {
 } from '@cairn/remote-adapters';
 import type { CairnErrorCode, RemoteDriver } from '@cairn/types';
 import type { DataContext } from '../data/context.js';
+import { isSelected } from '../data/targets.js';
 import { chooseRemote, type RemoteHost, RemotePool } from './open.js';
 import {
   collectUsedOutputs,
@@ -93,9 +94,14 @@ export function byRemote(
 /** Adds an output's objects: its own, and for a directory every file its local `.dir` lists. */
 function addOutput(set: ObjectSet, ctx: DataContext, out: UsedOutput): void {
   set.add(out.oid, out.path);
+  addFiles(set, ctx, out);
+}
+
+/** The files of a directory output its local `.dir` lists (those `within` selects). */
+function addFiles(set: ObjectSet, ctx: DataContext, out: UsedOutput): void {
   if (!isDirOid(out.oid)) return;
   for (const entry of localTree(ctx.store.path(out.oid), out.oid) ?? []) {
-    set.add(entry.md5, `${out.path}/${entry.relpath}`);
+    if (isSelected(out.within, entry.relpath)) set.add(entry.md5, `${out.path}/${entry.relpath}`);
   }
 }
 
@@ -201,12 +207,7 @@ export async function fetchOutputs(
         }),
       );
       const files = new ObjectSet();
-      for (const out of outputs) {
-        if (!isDirOid(out.oid)) continue;
-        for (const entry of localTree(ctx.store.path(out.oid), out.oid) ?? []) {
-          files.add(entry.md5, `${out.path}/${entry.relpath}`);
-        }
-      }
+      for (const out of outputs) addFiles(files, ctx, out);
       if (files.paths.size === 0) continue;
       totals.add(
         name,

@@ -34,6 +34,8 @@ export interface UsedOutput {
   remote?: string;
   /** False for `push: false` outputs: never pushed, still fetched. */
   push: boolean;
+  /** Only these paths inside the directory (targets inside it; see `TrackedEntry.within`). */
+  within?: readonly string[];
 }
 
 export interface UsedOutputs {
@@ -52,7 +54,7 @@ interface Host {
 export async function collectUsedOutputs(host: Host, scope: ScopeOptions): Promise<UsedOutputs> {
   const { root, usesGit } = host;
   const result: UsedOutputs = { outputs: [], skipped: [], legacy: [] };
-  const seen = new Set<string>();
+  const seen = new Map<string, UsedOutput>();
   const flags = new FlagReader(root);
   const add = (entries: readonly TrackedEntry[]) => {
     for (const e of entries) {
@@ -63,16 +65,25 @@ export async function collectUsedOutputs(host: Host, scope: ScopeOptions): Promi
         continue;
       }
       const key = `${path}\0${e.oid}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      const known = seen.get(key);
+      if (known !== undefined) {
+        // Used whole anywhere (another revision, another stage): whole; else both parts.
+        if (known.within === undefined) continue;
+        if (e.within === undefined) delete known.within;
+        else known.within = [...new Set([...known.within, ...e.within])].sort();
+        continue;
+      }
       const own = e.source === 'pointer' ? e.entry : flags.of(e.file, e.stage, e.entry.path);
-      result.outputs.push({
+      const out: UsedOutput = {
         path,
         stage: e.stage,
         oid: e.oid,
         ...(own.remote === undefined ? {} : { remote: own.remote }),
         push: own.push !== false,
-      });
+        ...(e.within === undefined ? {} : { within: e.within }),
+      };
+      seen.set(key, out);
+      result.outputs.push(out);
     }
   };
   add(selectEntries(await collectEntries(root, usesGit), scope.targets, scope.cwd ?? root));
