@@ -40,6 +40,11 @@ export const commands: CommandTree = {
     summary: 'Show what changed against pointer files and dvc.lock.',
     load: load(() => import('./commands/status.js')),
   },
+  diff: {
+    summary:
+      'Show added, modified, renamed or deleted data between commits, or against the workspace.',
+    load: load(() => import('./commands/diff.js')),
+  },
   commit: {
     summary: 'Record the current content of tracked outputs in the cache, pointers and dvc.lock.',
     load: load(() => import('./commands/commit.js')),

@@ -92,6 +92,49 @@ describe('cairn add / status / checkout', () => {
     expect(await cairn(['status', '-q'], { cwd: dir })).toMatchObject({ exitCode: 0 });
   });
 
+  it("diff prints DVC's groups and summary, and its JSON", async () => {
+    const dir = await initRepo();
+    mkdirSync(join(dir, 'data'));
+    writeFileSync(join(dir, 'data', 'a.csv'), 'a');
+    writeFileSync(join(dir, 'data', 'b.csv'), 'b');
+    await cairn(['add', 'data'], { cwd: dir });
+    await run('git', ['add', '-A'], dir);
+    await run('git', ['commit', '-qm', 'v1'], dir);
+    expect(await cairn(['diff'], { cwd: dir })).toMatchObject({ exitCode: 0, stdout: '' });
+    expect(JSON.parse((await cairn(['diff', '--json'], { cwd: dir })).stdout)).toEqual({});
+
+    writeFileSync(join(dir, 'data', 'a.csv'), 'a2');
+    writeFileSync(join(dir, 'data', 'c.csv'), 'c');
+    rmSync(join(dir, 'data', 'b.csv'));
+    const text = await cairn(['diff'], { cwd: dir });
+    expect(text).toMatchObject({ exitCode: 0 });
+    expect(text.stdout).toBe(
+      [
+        'Added:',
+        '    data/c.csv',
+        '',
+        'Deleted:',
+        '    data/b.csv',
+        '',
+        'Modified:',
+        '    data/',
+        '    data/a.csv',
+        '',
+        'files summary: 1 added, 1 deleted, 1 modified',
+      ].join('\n'),
+    );
+    const json = JSON.parse((await cairn(['diff', '--json'], { cwd: dir })).stdout);
+    expect(Object.keys(json)).toEqual(['added', 'deleted', 'modified', 'renamed', 'not in cache']);
+    expect(json.added).toEqual([{ path: 'data/c.csv' }]);
+    const hashes = await cairn(['diff', '--show-hash', '--targets', 'data/a.csv'], { cwd: dir });
+    expect(hashes.stdout).toBe(
+      'Modified:\n    0cc175b9..693a9fdd  data/a.csv\n\nfiles summary: 1 modified',
+    );
+    const unknown = await cairn(['diff', 'no-such-rev'], { cwd: dir });
+    expect(unknown.exitCode).toBe(1);
+    expect(unknown.stderr).toContain("unknown git revision 'no-such-rev'");
+  });
+
   it('exits 1 and names the file when an object is missing', async () => {
     const dir = await initRepo();
     writeFileSync(join(dir, 'model.bin'), 'weights');

@@ -17,6 +17,7 @@ export type { AddOptions, AddResult } from './data/add.js';
 export type { CheckoutFailure, CheckoutOptions, CheckoutResult } from './data/checkout.js';
 export type { CommitResult } from './data/commit.js';
 export type { OperationOptions } from './data/context.js';
+export type { DataDiff, DataDiffEntry, DataDiffOptions } from './data/diff.js';
 export type { GcOptions, GcResult } from './data/gc.js';
 export type { TrackedEntry } from './data/outputs.js';
 export type { RemoveResult } from './data/remove.js';

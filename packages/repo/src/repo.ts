@@ -19,6 +19,7 @@ import { type AddOptions, type AddResult, addTargets } from './data/add.js';
 import { type CheckoutOptions, type CheckoutResult, checkoutEntries } from './data/checkout.js';
 import { type CommitResult, commitEntries } from './data/commit.js';
 import { DataContext, type OperationOptions } from './data/context.js';
+import { type DataDiff, type DataDiffOptions, diffData } from './data/diff.js';
 import { collectGarbage, type GcOptions, type GcResult } from './data/gc.js';
 import { collectEntries, collectTracked, type TrackedEntry, toPosix } from './data/outputs.js';
 import { openTracked } from './data/read.js';
@@ -221,6 +222,14 @@ export class Repo {
       const stages = await pipelineStatus(ctx, targets, toPosix(relative(this.root, cwd)));
       return { ...stages.report, ...report } as StatusReport;
     });
+  }
+
+  /**
+   * What changed in cached outputs between two git revisions, or a revision and the workspace
+   * (`dvc diff`): added, deleted, modified and renamed files and folders.
+   */
+  async diff(options: DataOptions & DataDiffOptions = {}): Promise<DataDiff> {
+    return DataContext.run(this, options, (ctx) => diffData(ctx, options));
   }
 
   /** Record the current content of tracked outputs in the cache and their pointers / lock. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   chmodSync,
   existsSync,
@@ -490,5 +491,75 @@ describe('status, commit, remove, gc, read', () => {
     await expect(repo.add(['.dvc/config'])).rejects.toMatchObject({ code: 'CAIRN_BAD_TARGET' });
     await repo.add(['d']);
     await expect(repo.add(['d/f'])).rejects.toMatchObject({ code: 'CAIRN_OVERLAPPING_OUTPUT' });
+  });
+});
+
+describe('diff (dvc diff)', () => {
+  it('lists added, deleted, modified and renamed files and folders between revisions and the workspace', async () => {
+    const repo = await newRepo();
+    expect(await repo.diff()).toEqual({ added: [], deleted: [], modified: [], renamed: [] });
+    writeTree(repo.root, { 'data/a': 'alpha', 'data/sub/b': 'bravo', 'model.bin': 'm1' });
+    const [data, model] = await repo.add(['data', 'model.bin']);
+    git(repo.root, 'add', '-A');
+    git(repo.root, 'commit', '-qm', 'v1');
+    expect(await repo.diff()).toEqual({
+      added: [],
+      deleted: [],
+      modified: [],
+      renamed: [],
+      'not in cache': [],
+    });
+
+    writeFileSync(join(repo.root, 'data', 'a'), 'alpha 2');
+    renameSync(join(repo.root, 'data', 'sub', 'b'), join(repo.root, 'data', 'sub', 'b2'));
+    writeTree(repo.root, { 'data/c': 'charlie', 'new/x': 'x-ray' });
+    rmSync(join(repo.root, 'model.bin'));
+    const [, fresh] = await repo.add(['data', 'new']);
+    const ws = await repo.diff();
+    const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+    expect(ws).toEqual({
+      added: [
+        { path: 'data/c', hash: md5('charlie') },
+        { path: 'new/', hash: fresh?.oid },
+        { path: 'new/x', hash: md5('x-ray') },
+      ],
+      deleted: [{ path: 'model.bin', hash: model?.oid }],
+      modified: [
+        { path: 'data/', hash: { old: data?.oid, new: expect.stringMatching(/\.dir$/) } },
+        { path: 'data/a', hash: { old: md5('alpha'), new: md5('alpha 2') } },
+      ],
+      renamed: [{ path: { old: 'data/sub/b', new: 'data/sub/b2' }, hash: md5('bravo') }],
+      'not in cache': [],
+    });
+    // Limited to a path inside a folder: only what lies below it.
+    expect(await repo.diff({ targets: ['sub'], cwd: join(repo.root, 'data') })).toMatchObject({
+      added: [],
+      modified: [],
+      renamed: [{ path: { old: 'data/sub/b', new: 'data/sub/b2' } }],
+    });
+    await expect(repo.diff({ targets: ['nowhere'] })).rejects.toMatchObject({
+      code: 'CAIRN_NOT_TRACKED',
+    });
+
+    // Between commits (model.bin.dvc is still committed: only its workspace file is gone);
+    // without the old listing in the cache the folder shows as a whole.
+    git(repo.root, 'add', '-A');
+    git(repo.root, 'commit', '-qm', 'v2');
+    const { 'not in cache': _, ...changes } = ws;
+    expect(await repo.diff({ aRev: 'HEAD~1', bRev: 'HEAD' })).toStrictEqual({
+      ...changes,
+      deleted: [],
+    });
+    expect(await repo.diff({ aRev: 'HEAD', bRev: 'main' })).toEqual({
+      added: [],
+      deleted: [],
+      modified: [],
+      renamed: [],
+    });
+    rmSync(join(repo.cacheDir, 'files', 'md5', (data?.oid ?? '').slice(0, 2)), { recursive: true });
+    const unknown = await repo.diff({ aRev: 'HEAD~1' });
+    expect(unknown.modified.map((m) => m.path)).toEqual(['data/']);
+    expect(unknown.renamed).toEqual([]);
+    expect(unknown['not in cache']).toContainEqual({ path: 'data/', hash: data?.oid });
   });
 });

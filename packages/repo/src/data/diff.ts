@@ -1,0 +1,326 @@
+/**
+ * `cairn diff`: DVC's `dvc diff`. The cached outputs of two git revisions (or of one and the
+ * workspace) are laid out as one tree each: every output, and inside a folder output every file
+ * its `.dir` listing names. Walking both trees side by side gives what was added, deleted or
+ * modified; an addition and a deletion with the same hash are a rename. Folders carry a trailing
+ * `/`. A folder whose listing is not in the cache shows as a whole, its files left out (unknown).
+ * Against the workspace, every entry of the old side whose object the cache lacks is also listed
+ * as `not in cache`.
+ */
+import { relative, resolve } from 'node:path';
+import { type HashName, isDirOid, type TreeEntry } from '@cairn/cache';
+import { headSha, resolveRev } from '@cairn/core-io';
+import { CairnError } from '@cairn/types';
+import { localTree } from '../remote/used-outputs.js';
+import type { DataContext } from './context.js';
+import { entriesAtRev } from './gc.js';
+import { hashPath } from './hash-path.js';
+import { collectEntries, type TrackedEntry, toPosix } from './outputs.js';
+
+export interface DataDiffOptions {
+  /** The old revision (default HEAD). */
+  aRev?: string;
+  /** The new revision (default: the workspace). */
+  bRev?: string;
+  /** Paths (outputs, paths inside them, folders holding them, or pointer files) to limit it to. */
+  targets?: readonly string[];
+  /** Resolves relative targets (default: the repository root). */
+  cwd?: string;
+}
+
+export interface DataDiffEntry {
+  /** Relative to the repository root, posix; a folder ends with `/`. */
+  path: string;
+  /** Its md5 (`<md5>.dir` for a folder). */
+  hash: string;
+}
+
+export interface DataDiff {
+  added: DataDiffEntry[];
+  deleted: DataDiffEntry[];
+  modified: Array<{ path: string; hash: { old: string; new: string } }>;
+  renamed: Array<{ path: { old: string; new: string }; hash: string }>;
+  /** Only against the workspace: old entries whose object the cache lacks. */
+  'not in cache'?: DataDiffEntry[];
+}
+
+/** One path of a side: an output, a file or folder inside one, or a folder above outputs. */
+interface Node {
+  /** Undefined for a folder that only holds outputs (nothing to compare but its contents). */
+  hash?: string;
+  hashName: HashName;
+  isDir: boolean;
+  /** Undefined: a folder output whose listing is not in the cache. */
+  children?: Map<string, Node>;
+}
+
+type Side = Map<string, Node>;
+
+interface Change {
+  type: 'added' | 'deleted' | 'modified' | 'unchanged' | 'unknown';
+  key: string[];
+  old?: Node;
+  new?: Node;
+}
+
+function folder(hashName: HashName): Node {
+  return { isDir: true, hashName, children: new Map() };
+}
+
+/** Puts `node` at `key` below `side`, making the folders above it. */
+function place(side: Side, key: readonly string[], node: Node): void {
+  let level = side;
+  for (const part of key.slice(0, -1)) {
+    let parent = level.get(part);
+    if (parent === undefined || parent.children === undefined || !parent.isDir) {
+      parent = folder(node.hashName);
+      level.set(part, parent);
+    }
+    level = parent.children as Map<string, Node>;
+  }
+  level.set(key[key.length - 1] as string, node);
+}
+
+/** A folder output's node: its files from the listing, or unknown without one. */
+function folderNode(oid: string, hashName: HashName, files: TreeEntry[] | undefined): Node {
+  const node: Node = { hash: oid, hashName, isDir: true };
+  if (files === undefined) return node;
+  node.children = new Map();
+  for (const f of files) {
+    place(node.children, f.relpath.split('/'), { hash: f.md5, hashName, isDir: false });
+  }
+  return node;
+}
+
+function keyOf(root: string, path: string): string[] {
+  return toPosix(relative(root, path)).split('/');
+}
+
+/** The cached outputs a revision records, with the listings the cache has. */
+function revisionSide(ctx: DataContext, entries: readonly TrackedEntry[]): Side {
+  const side: Side = new Map();
+  for (const e of entries) {
+    if (e.kind !== 'out' || !e.cached || e.oid === undefined) continue;
+    const node = isDirOid(e.oid)
+      ? folderNode(e.oid, e.hashName, localTree(ctx.store.path(e.oid, e.hashName), e.oid))
+      : { hash: e.oid, hashName: e.hashName, isDir: false };
+    place(side, keyOf(ctx.repo.root, e.path), node);
+  }
+  return side;
+}
+
+/** The workspace's cached outputs as they are now (hashed through the state index). */
+async function workspaceSide(ctx: DataContext, entries: readonly TrackedEntry[]): Promise<Side> {
+  const side: Side = new Map();
+  for (const e of entries) {
+    if (e.kind !== 'out' || !e.cached) continue;
+    const hash = await hashPath(ctx, e.path, e.hashName);
+    if (hash === undefined) continue;
+    const node =
+      hash.kind === 'file'
+        ? { hash: hash.md5, hashName: e.hashName, isDir: false }
+        : folderNode(hash.oid, e.hashName, hash.files);
+    place(side, keyOf(ctx.repo.root, e.path), node);
+  }
+  return side;
+}
+
+/** DVC's comparison of two entries: added, deleted, or modified when hash or kind differ. */
+function compare(old: Node | undefined, now: Node | undefined): Change['type'] {
+  if (old === undefined) return 'added';
+  if (now === undefined) return 'deleted';
+  return old.hash === now.hash && old.isDir === now.isDir ? 'unchanged' : 'modified';
+}
+
+/** Both sides walked together, breadth first, as dvc-data's index diff does. */
+function* walk(old: Side, now: Side): Generator<Change> {
+  const todo: Array<{ old: Side; now: Side; unknown: boolean; key: string[] }> = [
+    { old, now, unknown: false, key: [] },
+  ];
+  for (let item = todo.shift(); item !== undefined; item = todo.shift()) {
+    const names = [...new Set([...item.old.keys(), ...item.now.keys()])].sort();
+    for (const name of names) {
+      const o = item.old.get(name);
+      const n = item.now.get(name);
+      const key = [...item.key, name];
+      if (o?.isDir || n?.isDir) {
+        // A listing missing on either side makes everything below it unknown.
+        const unknown =
+          item.unknown ||
+          (o?.isDir === true && o.children === undefined) ||
+          (n?.isDir === true && n.children === undefined);
+        todo.push({
+          old: o?.children ?? new Map(),
+          now: n?.children ?? new Map(),
+          unknown,
+          key,
+        });
+      }
+      yield { type: item.unknown ? 'unknown' : compare(o, n), key, old: o, new: n };
+    }
+  }
+}
+
+function pathOf(change: Change, node: Node | undefined): string {
+  return `${change.key.join('/')}${node?.isDir ? '/' : ''}`;
+}
+
+function compareKeys(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = a[i] as string;
+    const y = b[i] as string;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return a.length - b.length;
+}
+
+/** The changes of the chosen part of both sides, renames found, in DVC's result shape. */
+function collect(
+  ctx: DataContext,
+  old: Side,
+  now: Side,
+  selected: (key: readonly string[]) => boolean,
+  withMissing: boolean,
+): DataDiff {
+  const result: DataDiff = { added: [], deleted: [], modified: [], renamed: [] };
+  const missing: DataDiffEntry[] = [];
+  const added: Change[] = [];
+  const deleted: Change[] = [];
+  for (const change of walk(old, now)) {
+    if (!selected(change.key)) continue;
+    const o = change.old;
+    const n = change.new;
+    // Folders above outputs have nothing of their own to report.
+    if ((o?.isDir && o.hash === undefined) || (n?.isDir && n.hash === undefined)) continue;
+    if (withMissing && o?.hash !== undefined && !ctx.hasObject(o.hash, o.hashName)) {
+      missing.push({ path: pathOf(change, o), hash: o.hash });
+    }
+    if (change.type === 'added') added.push(change);
+    else if (change.type === 'deleted') deleted.push(change);
+    else if (change.type === 'modified') {
+      result.modified.push({
+        path: pathOf(change, o),
+        hash: { old: o?.hash ?? '', new: n?.hash ?? '' },
+      });
+    }
+  }
+  // An addition whose hash a deletion had is a rename (paired in path order, as DVC does).
+  added.sort((a, b) => compareKeys(a.key, b.key));
+  deleted.sort((a, b) => compareKeys(a.key, b.key));
+  const byHash = new Map<string, Change[]>();
+  for (const d of deleted) {
+    const hash = d.old?.hash as string;
+    byHash.set(hash, [...(byHash.get(hash) ?? []), d]);
+  }
+  for (const a of added) {
+    const hash = a.new?.hash as string;
+    const from = byHash.get(hash)?.shift();
+    if (from === undefined) result.added.push({ path: pathOf(a, a.new), hash });
+    else {
+      result.renamed.push({ path: { old: pathOf(from, from.old), new: pathOf(a, a.new) }, hash });
+    }
+  }
+  for (const rest of byHash.values()) {
+    for (const d of rest) result.deleted.push({ path: pathOf(d, d.old), hash: d.old?.hash ?? '' });
+  }
+  const byPath = (a: { path: string | { old: string } }, b: { path: string | { old: string } }) => {
+    const x = typeof a.path === 'string' ? a.path : a.path.old;
+    const y = typeof b.path === 'string' ? b.path : b.path.old;
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
+  for (const list of [result.added, result.deleted, result.modified, result.renamed, missing]) {
+    list.sort(byPath);
+  }
+  if (withMissing) result['not in cache'] = missing;
+  return result;
+}
+
+/** Whether `side` has a node (an output, or a file or folder in or above one) at `key`. */
+function has(side: Side, key: readonly string[]): boolean {
+  let level: Side | undefined = side;
+  for (const part of key) {
+    const node: Node | undefined = level?.get(part);
+    if (node === undefined) return false;
+    level = node.children;
+  }
+  return true;
+}
+
+/** The key a target names: a pointer file stands for its outputs' paths. */
+function targetKeys(
+  ctx: DataContext,
+  targets: readonly string[],
+  cwd: string,
+  entries: readonly TrackedEntry[],
+  sides: readonly Side[],
+): string[][] {
+  const keys: string[][] = [];
+  for (const target of targets) {
+    const abs = resolve(cwd, target);
+    const outs = entries.filter((e) => e.kind === 'out' && e.file === abs && abs.endsWith('.dvc'));
+    if (outs.length > 0) {
+      for (const e of outs) keys.push(keyOf(ctx.repo.root, e.path));
+      continue;
+    }
+    const rel = toPosix(relative(ctx.repo.root, abs));
+    const key = rel === '' ? [] : rel.split('/');
+    if (key[0] === '..' || !sides.some((side) => has(side, key))) {
+      throw new CairnError('CAIRN_NOT_TRACKED', `'${target}' is not tracked in either revision`, {
+        hint: 'name a tracked output, a path inside one, or its pointer file',
+        details: { target },
+      });
+    }
+    keys.push(key);
+  }
+  return keys;
+}
+
+function within(key: readonly string[], target: readonly string[]): boolean {
+  return key.length >= target.length && target.every((part, i) => key[i] === part);
+}
+
+export async function diffData(ctx: DataContext, options: DataDiffOptions): Promise<DataDiff> {
+  const { root, usesGit } = ctx.repo;
+  if (!usesGit) {
+    throw new CairnError(
+      'CAIRN_DIFF_NO_GIT',
+      'diff compares git revisions, and this repository has no git',
+      {
+        hint: 'initialise git and commit the pointer files',
+      },
+    );
+  }
+  const empty: DataDiff = { added: [], deleted: [], modified: [], renamed: [] };
+  if ((await headSha(root)) === undefined) return empty;
+  const aSha = await resolveRev(root, options.aRev ?? 'HEAD');
+  const bSha = options.bRev === undefined ? undefined : await resolveRev(root, options.bRev);
+  if (aSha === bSha) return empty;
+
+  const skipped: Array<{ rev: string; file: string; message: string }> = [];
+  const oldEntries = await entriesAtRev(root, aSha, skipped);
+  const newEntries =
+    bSha === undefined
+      ? await collectEntries(root, usesGit)
+      : await entriesAtRev(root, bSha, skipped);
+  if (skipped.length > 0) {
+    const first = skipped[0] as (typeof skipped)[number];
+    throw new CairnError(
+      'CAIRN_DIFF_UNREADABLE',
+      `${first.rev.slice(0, 7)}:${first.file}: ${first.message}`,
+      {
+        details: { skipped },
+      },
+    );
+  }
+  const old = revisionSide(ctx, oldEntries);
+  const now =
+    bSha === undefined ? await workspaceSide(ctx, newEntries) : revisionSide(ctx, newEntries);
+  const targets = options.targets ?? [];
+  const keys =
+    targets.length === 0
+      ? []
+      : targetKeys(ctx, targets, options.cwd ?? root, [...oldEntries, ...newEntries], [old, now]);
+  const selected = (key: readonly string[]) =>
+    keys.length === 0 || keys.some((target) => within(key, target));
+  return collect(ctx, old, now, selected, bSha === undefined);
+}
