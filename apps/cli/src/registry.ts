@@ -53,6 +53,10 @@ export const commands: CommandTree = {
     summary: 'Stop tracking pointer files or stages (the data stays unless --outs).',
     load: load(() => import('./commands/remove.js')),
   },
+  unprotect: {
+    summary: 'Make tracked files or folders editable (replace cache links by writable copies).',
+    load: load(() => import('./commands/unprotect.js')),
+  },
   repro: {
     summary: 'Run the pipeline stages whose command, deps, params or outs changed.',
     load: load(() => import('./commands/repro.js')),

@@ -7,6 +7,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -133,6 +134,20 @@ describe('cairn add / status / checkout', () => {
     const unknown = await cairn(['diff', 'no-such-rev'], { cwd: dir });
     expect(unknown.exitCode).toBe(1);
     expect(unknown.stderr).toContain("unknown git revision 'no-such-rev'");
+  });
+
+  it('unprotect makes a hardlinked file writable; a missing path exits 1', async () => {
+    const dir = await initRepo();
+    await cairn(['config', 'cache.type', 'hardlink'], { cwd: dir });
+    writeFileSync(join(dir, 'model.bin'), 'weights');
+    await cairn(['add', 'model.bin'], { cwd: dir });
+    expect(statSync(join(dir, 'model.bin')).nlink).toBe(2);
+    const result = await cairn(['unprotect', 'model.bin', '--json'], { cwd: dir });
+    expect(JSON.parse(result.stdout)).toEqual({ unprotected: ['model.bin'] });
+    expect(statSync(join(dir, 'model.bin')).nlink).toBe(1);
+    const missing = await cairn(['unprotect', 'nope'], { cwd: dir });
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stderr).toContain("can't unprotect non-existing data 'nope'");
   });
 
   it('exits 1 and names the file when an object is missing', async () => {

@@ -26,6 +26,7 @@ import { openTracked } from './data/read.js';
 import { type RemoveResult, removeTargets } from './data/remove.js';
 import { computeStatus, type StatusReport } from './data/status.js';
 import { selectEntries } from './data/targets.js';
+import { unprotectTargets } from './data/unprotect.js';
 import { Experiments } from './experiments/experiments.js';
 import { type InitOptions, initRepo } from './init.js';
 import { DVC_DIR, findRepoRoot } from './paths.js';
@@ -237,6 +238,16 @@ export class Repo {
     const entries = selectEntries(await this.trackedEntries(), targets, options.cwd ?? this.root);
     return DataContext.run(this, { ...options, write: 'commit' }, (ctx) =>
       commitEntries(ctx, entries),
+    );
+  }
+
+  /**
+   * Make files or folders editable (`dvc unprotect`): a hardlink or symlink into the cache is
+   * replaced by a writable copy, a read-only copy made writable. Returns the files changed.
+   */
+  async unprotect(targets: readonly string[], options: DataOptions = {}): Promise<string[]> {
+    return DataContext.run(this, { ...options, write: 'unprotect' }, () =>
+      unprotectTargets(targets, options.cwd ?? this.root),
     );
   }
 

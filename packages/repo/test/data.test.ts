@@ -403,6 +403,36 @@ describe('status, commit, remove, gc, read', () => {
     expect(info.mode & 0o222).toBe(0);
   });
 
+  it('unprotect replaces cache links by writable copies, leaving the cache intact', async () => {
+    const repo = await newRepo();
+    await repo.setConfig('cache.type', 'symlink,hardlink');
+    writeTree(repo.root, { 'model.bin': 'weights', 'data/a': 'alpha', 'data/sub/b': 'bravo' });
+    const [model] = await repo.add(['model.bin', 'data']);
+    expect(lstatSync(join(repo.root, 'model.bin')).isSymbolicLink()).toBe(true);
+    expect((await repo.unprotect(['model.bin', 'data'])).sort()).toEqual([
+      'data/a',
+      'data/sub/b',
+      'model.bin',
+    ]);
+    for (const file of ['model.bin', 'data/a', 'data/sub/b']) {
+      const info = lstatSync(join(repo.root, file));
+      expect([info.isFile(), info.nlink, info.mode & 0o200]).toEqual([true, 1, 0o200]);
+    }
+    expect(await repo.status()).toEqual({});
+    // Edits go to the copy, never into the cache.
+    writeFileSync(join(repo.root, 'model.bin'), 'retrained');
+    const object = join(
+      repo.cacheDir,
+      'files',
+      'md5',
+      model?.oid.slice(0, 2) ?? '',
+      model?.oid.slice(2) ?? '',
+    );
+    expect(readFileSync(object, 'utf8')).toBe('weights');
+    expect(await repo.unprotect(['model.bin'])).toEqual([]);
+    await expect(repo.unprotect(['gone'])).rejects.toMatchObject({ code: 'CAIRN_NOT_FOUND' });
+  });
+
   it.each(['hardlink', 'copy'] as const)(
     'checks out thousands of files (%s), empty and shared objects and a corrupt one included',
     async (type) => {
