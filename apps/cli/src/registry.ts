@@ -53,6 +53,10 @@ export const commands: CommandTree = {
     summary: 'Stop tracking pointer files or stages (the data stays unless --outs).',
     load: load(() => import('./commands/remove.js')),
   },
+  move: {
+    summary: 'Rename tracked data: the data, its pointer file and .gitignore entries.',
+    load: load(() => import('./commands/move.js')),
+  },
   unprotect: {
     summary: 'Make tracked files or folders editable (replace cache links by writable copies).',
     load: load(() => import('./commands/unprotect.js')),

@@ -150,6 +150,21 @@ describe('cairn add / status / checkout', () => {
     expect(missing.stderr).toContain("can't unprotect non-existing data 'nope'");
   });
 
+  it('move renames the data and its pointer, and says what to stage', async () => {
+    const dir = await initRepo();
+    writeFileSync(join(dir, 'raw.csv'), 'a,b\n');
+    await cairn(['add', 'raw.csv'], { cwd: dir });
+    const moved = await cairn(['move', 'raw.csv', 'data/raw.csv'], { cwd: dir });
+    expect(moved.exitCode).toBe(0);
+    expect(moved.stdout).toContain('git add data/raw.csv.dvc .gitignore data/.gitignore');
+    expect(moved.stdout).toContain('git rm -q --cached --ignore-unmatch raw.csv.dvc');
+    expect(readFileSync(join(dir, 'data', 'raw.csv'), 'utf8')).toBe('a,b\n');
+    expect(await cairn(['status', '-q'], { cwd: dir })).toMatchObject({ exitCode: 0 });
+    const again = await cairn(['move', 'raw.csv', 'x.csv'], { cwd: dir });
+    expect(again.exitCode).toBe(1);
+    expect(again.stderr).toContain("'raw.csv' is not a tracked output");
+  });
+
   it('exits 1 and names the file when an object is missing', async () => {
     const dir = await initRepo();
     writeFileSync(join(dir, 'model.bin'), 'weights');

@@ -19,6 +19,7 @@ export type { CommitResult } from './data/commit.js';
 export type { OperationOptions } from './data/context.js';
 export type { DataDiff, DataDiffEntry, DataDiffOptions } from './data/diff.js';
 export type { GcOptions, GcResult } from './data/gc.js';
+export type { MoveResult } from './data/move.js';
 export type { TrackedEntry } from './data/outputs.js';
 export type { RemoveResult } from './data/remove.js';
 export {

@@ -21,6 +21,7 @@ import { type CommitResult, commitEntries } from './data/commit.js';
 import { DataContext, type OperationOptions } from './data/context.js';
 import { type DataDiff, type DataDiffOptions, diffData } from './data/diff.js';
 import { collectGarbage, type GcOptions, type GcResult } from './data/gc.js';
+import { type MoveResult, moveTracked } from './data/move.js';
 import { collectEntries, collectTracked, type TrackedEntry, toPosix } from './data/outputs.js';
 import { openTracked } from './data/read.js';
 import { type RemoveResult, removeTargets } from './data/remove.js';
@@ -238,6 +239,16 @@ export class Repo {
     const entries = selectEntries(await this.trackedEntries(), targets, options.cwd ?? this.root);
     return DataContext.run(this, { ...options, write: 'commit' }, (ctx) =>
       commitEntries(ctx, entries),
+    );
+  }
+
+  /**
+   * Rename data a pointer file tracks (`dvc move`): the data, the pointer's path (and the pointer
+   * itself when it is named after the data) and the `.gitignore` entries.
+   */
+  async move(source: string, destination: string, options: DataOptions = {}): Promise<MoveResult> {
+    return DataContext.run(this, { ...options, write: 'move' }, (ctx) =>
+      moveTracked(ctx, source, destination, options.cwd ?? this.root),
     );
   }
 

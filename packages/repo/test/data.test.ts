@@ -403,6 +403,54 @@ describe('status, commit, remove, gc, read', () => {
     expect(info.mode & 0o222).toBe(0);
   });
 
+  it('move renames tracked data, its pointer and .gitignore entries, as dvc move', async () => {
+    const repo = await newRepo();
+    writeTree(repo.root, { 'data/a': 'alpha', 'data/sub/b': 'bravo', 'model.bin': 'weights' });
+    const [data] = await repo.add(['data', 'model.bin']);
+    mkdirSync(join(repo.root, 'archive'));
+
+    // Into an existing folder: the pointer follows, named after the data.
+    const moved = await repo.move('data', 'archive');
+    expect(moved).toEqual({
+      from: 'data',
+      to: 'archive/data',
+      pointer: 'archive/data.dvc',
+      oldPointer: 'data.dvc',
+      gitignore: ['.gitignore', 'archive/.gitignore'],
+    });
+    expect(existsSync(join(repo.root, 'data.dvc'))).toBe(false);
+    expect(readFileSync(join(repo.root, 'archive', 'data.dvc'), 'utf8')).toBe(
+      `outs:\n- md5: ${data?.oid}\n  size: 10\n  nfiles: 2\n  hash: md5\n  path: data\n`,
+    );
+    expect(readFileSync(join(repo.root, '.gitignore'), 'utf8')).toBe('/model.bin\n');
+    expect(readFileSync(join(repo.root, 'archive', '.gitignore'), 'utf8')).toBe('/data\n');
+    expect(readTree(join(repo.root, 'archive', 'data'))).toEqual({ a: 'alpha', 'sub/b': 'bravo' });
+    expect(await repo.status()).toEqual({});
+
+    // A pointer named otherwise stays, its path rewritten (comments kept).
+    writeFileSync(
+      join(repo.root, 'weights.dvc'),
+      `# the model\n${readFileSync(join(repo.root, 'model.bin.dvc'), 'utf8')}`,
+    );
+    rmSync(join(repo.root, 'model.bin.dvc'));
+    await repo.move('model.bin', 'models/v1.bin');
+    expect(readFileSync(join(repo.root, 'weights.dvc'), 'utf8')).toMatch(
+      /^# the model\nouts:\n- md5: .*\n {2}path: models\/v1\.bin\n$/s,
+    );
+    expect(readFileSync(join(repo.root, 'models', 'v1.bin'), 'utf8')).toBe('weights');
+    expect(await repo.status()).toEqual({});
+
+    await expect(repo.move('nothing', 'x')).rejects.toMatchObject({ code: 'CAIRN_NOT_TRACKED' });
+    writeFileSync(join(repo.root, 'taken'), 'mine');
+    await expect(repo.move('models/v1.bin', 'taken')).rejects.toMatchObject({
+      code: 'CAIRN_MOVE_EXISTS',
+    });
+    await expect(repo.move('models/v1.bin', '.dvc/x')).rejects.toMatchObject({
+      code: 'CAIRN_OUTSIDE_REPO',
+    });
+    expect(readFileSync(join(repo.root, 'taken'), 'utf8')).toBe('mine');
+  });
+
   it('unprotect replaces cache links by writable copies, leaving the cache intact', async () => {
     const repo = await newRepo();
     await repo.setConfig('cache.type', 'symlink,hardlink');
