@@ -165,6 +165,25 @@ describe('cairn add / status / checkout', () => {
     expect(again.stderr).toContain("'raw.csv' is not a tracked output");
   });
 
+  it('gc -c deletes from the remote what the workspace no longer uses', async () => {
+    const dir = await initRepo();
+    const store = tempDir();
+    await cairn(['remote', 'add', '-d', 'store', store], { cwd: dir });
+    writeFileSync(join(dir, 'model.bin'), 'v1');
+    await cairn(['add', 'model.bin'], { cwd: dir });
+    await cairn(['push'], { cwd: dir });
+    writeFileSync(join(dir, 'model.bin'), 'v2');
+    await cairn(['add', 'model.bin'], { cwd: dir });
+    await cairn(['push'], { cwd: dir });
+    const gc = await cairn(['gc', '-w', '-c', '-f'], { cwd: dir });
+    expect(gc).toMatchObject({ exitCode: 0 });
+    expect(gc.stdout).toContain("Removed 1 objects from remote 'store'; 1 kept.");
+    const left = readdirSync(join(store, 'files', 'md5'), { recursive: true, withFileTypes: true });
+    expect(left.filter((e) => e.isFile()).map((e) => `${basename(e.parentPath)}${e.name}`)).toEqual(
+      ['1b267619c4812cc46ee281747884ca50'],
+    );
+  });
+
   it('exits 1 and names the file when an object is missing', async () => {
     const dir = await initRepo();
     writeFileSync(join(dir, 'model.bin'), 'weights');

@@ -77,6 +77,7 @@ export type {
 export type { AuditedOutput, AuditOptions, AuditResult } from './remote/audit.js';
 export { type CloudState, type CloudStatus, formatCloudStatus } from './remote/cloud-status.js';
 export { type CopyOptions, copyObjects } from './remote/copy-objects.js';
+export type { CloudGcResult } from './remote/gc-cloud.js';
 export type { MirrorOptions } from './remote/mirror.js';
 export {
   displayValue,

@@ -35,6 +35,7 @@ import { type ReproOptions, type ReproResult, reproduce } from './pipeline/repro
 import { pipelineStatus } from './pipeline/stage-status.js';
 import { type AuditOptions, type AuditResult, auditRemotes } from './remote/audit.js';
 import { type CloudStatus, cloudStatus } from './remote/cloud-status.js';
+import { collectRemoteGarbage } from './remote/gc-cloud.js';
 import { type MirrorOptions, mirrorRemotes } from './remote/mirror.js';
 import * as remoteConfig from './remote/remote-config.js';
 import { fetchOutputs, pushOutputs, type SyncOptions, type SyncResult } from './remote/sync.js';
@@ -289,9 +290,11 @@ export class Repo {
 
   /** Delete cache objects that nothing in the chosen scope references. */
   async gc(options: DataOptions & GcOptions): Promise<GcResult> {
-    return DataContext.run(this, { ...options, write: 'gc' }, (ctx) =>
-      collectGarbage(ctx, options),
-    );
+    return DataContext.run(this, { ...options, write: 'gc' }, async (ctx) => {
+      const { result, used } = await collectGarbage(ctx, options);
+      if (options.cloud) result.cloud = await collectRemoteGarbage(ctx, this, used, options);
+      return result;
+    });
   }
 
   /** A stream of a tracked file's bytes (or a file inside a tracked folder), from the cache. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   chmodSync,
   existsSync,
@@ -89,6 +90,53 @@ describe('Repo remotes API', () => {
       'sub/b',
       'sub/c',
     ]);
+  });
+
+  it('gc --cloud deletes from the remote what the scope does not use, listings first', async () => {
+    const repo = await newRepo();
+    const store = tempDir();
+    await repo.addRemote('store', store, { default: true });
+    writeTree(repo.root, { 'data/a': 'alpha', 'data/b': 'bravo', 'model.bin': 'v1' });
+    const [v1] = await repo.add(['data', 'model.bin']);
+    git(repo.root, 'add', '-A');
+    git(repo.root, 'commit', '-qm', 'v1');
+    await repo.push();
+    writeTree(repo.root, { 'data/b': 'bravo 2', 'model.bin': 'v2' });
+    const [v2] = await repo.add(['data', 'model.bin']);
+    git(repo.root, 'commit', '-qam', 'v2');
+    await repo.push();
+    const remoteOids = () =>
+      readdirSync(join(store, 'files', 'md5'), { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => `${e.parentPath.slice(-2)}${e.name}`)
+        .sort();
+    const before = remoteOids();
+    expect(before).toHaveLength(7);
+
+    // History keeps everything; the listing of v1 is read from the remote (gone locally).
+    rmSync(repo.cacheDir, { recursive: true });
+    await repo.fetch();
+    const all = await repo.gc({ allCommits: true, cloud: true });
+    expect(all.cloud).toEqual({ remote: 'store', removed: [], kept: 7, missingListings: [] });
+
+    const dry = await repo.gc({ workspace: true, cloud: true, dryRun: true });
+    expect(dry.cloud?.removed).toHaveLength(3);
+    expect(remoteOids()).toEqual(before);
+    const ws = await repo.gc({ workspace: true, cloud: true });
+    const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+    // The listing goes first.
+    expect(ws.cloud?.removed[0]).toBe(v1?.oid);
+    expect([...(ws.cloud?.removed ?? [])].sort()).toEqual(
+      [v1?.oid, md5('bravo'), md5('v1')].sort(),
+    );
+    expect(remoteOids()).toEqual([v2?.oid, md5('alpha'), md5('bravo 2'), md5('v2')].sort());
+    rmSync(repo.cacheDir, { recursive: true });
+    rmSync(join(repo.root, 'data'), { recursive: true });
+    await repo.pull();
+    expect(readFileSync(join(repo.root, 'data', 'b'), 'utf8')).toBe('bravo 2');
+    await expect(repo.gc({ workspace: true, cloud: true, remote: 'nope' })).rejects.toMatchObject({
+      code: 'CAIRN_REMOTE_UNKNOWN',
+    });
   });
 
   it("cache.shared and a local remote's shared = group: every new folder is 0o2775, whatever the umask", async () => {

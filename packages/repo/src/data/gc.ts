@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { type HashName, isDirOid, parseTree } from '@cairn/cache';
 import { git, gitRaw, listAllCommits } from '@cairn/core-io';
 import { usageError } from '@cairn/types';
+import type { CloudGcResult } from '../remote/gc-cloud.js';
 import type { DataContext } from './context.js';
 import { collectEntries, lockEntries, pointerEntries, type TrackedEntry } from './outputs.js';
 
@@ -19,6 +20,11 @@ export interface GcOptions {
   allTags?: boolean;
   allExperiments?: boolean;
   dryRun?: boolean;
+  /** Also delete what the scope does not use from a remote (`remote`, else the default). */
+  cloud?: boolean;
+  remote?: string;
+  /** Deletions at once on the remote (default: per remote type). */
+  jobs?: number;
 }
 
 export interface GcResult {
@@ -30,6 +36,8 @@ export interface GcResult {
   /** Revisions whose pointers could not be read (reported, not fatal). */
   skipped: Array<{ rev: string; file: string; message: string }>;
   dryRun: boolean;
+  /** With `cloud`: what was deleted from the remote. */
+  cloud?: CloudGcResult;
 }
 
 export async function revisions(root: string, options: GcOptions): Promise<string[]> {
@@ -77,7 +85,11 @@ export async function entriesAtRev(
   return entries;
 }
 
-export async function collectGarbage(ctx: DataContext, options: GcOptions): Promise<GcResult> {
+/** Deletes unused cache objects; returns the result and the md5 objects the scope uses. */
+export async function collectGarbage(
+  ctx: DataContext,
+  options: GcOptions,
+): Promise<{ result: GcResult; used: ReadonlySet<string> }> {
   const scoped =
     options.workspace ||
     options.allCommits ||
@@ -146,5 +158,5 @@ export async function collectGarbage(ctx: DataContext, options: GcOptions): Prom
     if (!result.dryRun) result.staleTemps += (await ctx.store.removeStaleTemps(hashName)).length;
   }
   await ctx.flush();
-  return result;
+  return { result, used: used.md5 };
 }
