@@ -36,6 +36,11 @@ export interface PositionalSpec {
   required?: boolean;
   /** Takes all remaining positionals (must be last). */
   variadic?: boolean;
+  /**
+   * With `variadic`: from the first positional on, every argument is taken as it is, options
+   * included (argparse's REMAINDER): `cairn stage add -n x python train.py --lr 0.1`.
+   */
+  remainder?: boolean;
 }
 
 export interface CommandContext<O extends OptionsSpec> {

@@ -153,10 +153,13 @@ function parseCommandArgs(
   args: string[],
 ): { options: OptionValues<OptionsSpec> & GlobalValues; positionals: string[] } {
   const spec: Record<string, OptionSpec> = { ...GLOBAL_OPTIONS, ...command.options };
+  const remainder = command.positionals?.some((p) => p.remainder)
+    ? args.slice(firstPositional(args, spec))
+    : [];
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
-      args,
+      args: args.slice(0, args.length - remainder.length),
       options: Object.fromEntries(
         Object.entries(spec).map(([name, o]) => [
           name,
@@ -181,9 +184,36 @@ function parseCommandArgs(
     else if (o.multiple) options[name] = Array.isArray(value) ? value.map(String) : [];
     else options[name] = typeof value === 'string' ? value : undefined;
   }
-  const positionals = parsed.positionals;
+  const positionals = [...parsed.positionals, ...remainder];
   checkPositionals(command, positionals);
   return { options: options as OptionValues<OptionsSpec> & GlobalValues, positionals };
+}
+
+/**
+ * Index of the first argument that is neither an option nor an option's value (after `--`, the
+ * one following it); `args.length` when there is none.
+ */
+function firstPositional(args: readonly string[], spec: Record<string, OptionSpec>): number {
+  const shorts = new Map(Object.values(spec).flatMap((o) => (o.short ? [[o.short, o]] : [])));
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--') return i + 1;
+    if (arg.startsWith('--')) {
+      if (spec[arg.slice(2)]?.type === 'string' && !arg.includes('=')) i++;
+      continue;
+    }
+    if (arg.startsWith('-') && arg.length > 1) {
+      // A cluster of short flags; a string option takes the rest, or the next argument.
+      for (let k = 1; k < arg.length; k++) {
+        if (shorts.get(arg[k] as string)?.type !== 'string') continue;
+        if (k === arg.length - 1) i++;
+        break;
+      }
+      continue;
+    }
+    return i;
+  }
+  return args.length;
 }
 
 function checkPositionals(command: CommandDefinition, positionals: string[]): void {

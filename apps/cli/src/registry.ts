@@ -191,6 +191,15 @@ export const commands: CommandTree = {
       },
     },
   },
+  stage: {
+    summary: 'Pipeline stages in dvc.yaml.',
+    subcommands: {
+      add: {
+        summary: 'Add a stage to dvc.yaml (dvc stage add).',
+        load: load(() => import('./commands/stage-add.js')),
+      },
+    },
+  },
   metrics: {
     summary: 'Show and compare pipeline metrics.',
     subcommands: {

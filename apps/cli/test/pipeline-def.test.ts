@@ -272,3 +272,62 @@ describe('cairn check-git-binaries', () => {
     expect(bad.exitCode).toBe(2);
   });
 });
+
+describe('cairn stage add', () => {
+  it('takes everything after the first non-option as the command, writes and runs the stage', async () => {
+    const dir = await gitRepo();
+    await cairn(['init'], { cwd: dir });
+    write(dir, { 'raw.txt': 'abc\n', 'params.yaml': 'prep:\n  upper: true\n' });
+    const added = await cairn(
+      [
+        'stage',
+        'add',
+        '-n',
+        'prep',
+        '-d',
+        'raw.txt',
+        '-p',
+        'prep.upper',
+        '-o',
+        'up.txt',
+        '--run',
+        'tr',
+        'a-z',
+        'A-Z',
+        '<',
+        'raw.txt',
+        '>',
+        'up.txt',
+        '#',
+        '-o',
+        'not-an-output',
+      ],
+      { cwd: dir },
+    );
+    expect(added.exitCode).toBe(0);
+    expect(added.stdout).toContain("Added stage 'prep' in 'dvc.yaml'");
+    const yaml = (await run('cat', ['dvc.yaml'], dir)).trim();
+    expect(yaml).toBe(
+      [
+        'stages:',
+        '  prep:',
+        "    cmd: 'tr a-z A-Z < raw.txt > up.txt # -o not-an-output'",
+        '    deps:',
+        '    - raw.txt',
+        '    params:',
+        '    - prep.upper',
+        '    outs:',
+        '    - up.txt',
+      ].join('\n'),
+    );
+    expect((await run('cat', ['up.txt'], dir)).trim()).toBe('ABC');
+    expect((await run('cat', ['.gitignore'], dir)).trim()).toBe('/up.txt');
+
+    const again = await cairn(['stage', 'add', '-n', 'prep', '--', 'true'], { cwd: dir });
+    expect(again.exitCode).toBe(1);
+    expect(again.stderr).toContain("Stage 'prep' already exists in 'dvc.yaml'.");
+    const bad = await cairn(['stage', 'add', '-n', 'x', '-o', 'up.txt', 'true'], { cwd: dir });
+    expect(bad.exitCode).toBe(1);
+    expect((await run('cat', ['dvc.yaml'], dir)).trim()).toBe(yaml);
+  });
+});

@@ -74,6 +74,7 @@ export type {
   ReproStage,
   StageAction,
 } from './pipeline/repro.js';
+export type { StageAddOptions, StageAddResult } from './pipeline/stage-add.js';
 export type { AuditedOutput, AuditOptions, AuditResult } from './remote/audit.js';
 export { type CloudState, type CloudStatus, formatCloudStatus } from './remote/cloud-status.js';
 export { type CopyOptions, copyObjects } from './remote/copy-objects.js';

@@ -32,6 +32,7 @@ import { Experiments } from './experiments/experiments.js';
 import { type InitOptions, initRepo } from './init.js';
 import { DVC_DIR, findRepoRoot } from './paths.js';
 import { type ReproOptions, type ReproResult, reproduce } from './pipeline/repro.js';
+import { addStage, type StageAddOptions, type StageAddResult } from './pipeline/stage-add.js';
 import { pipelineStatus } from './pipeline/stage-status.js';
 import { type AuditOptions, type AuditResult, auditRemotes } from './remote/audit.js';
 import { type CloudStatus, cloudStatus } from './remote/cloud-status.js';
@@ -280,6 +281,16 @@ export class Repo {
   async repro(options: ReproOptions & DataOptions = {}): Promise<ReproResult> {
     return DataContext.run(this, { ...options, write: 'repro' }, (ctx) =>
       reproduce(ctx, { ...options, cwd: options.cwd ?? this.root }),
+    );
+  }
+
+  /**
+   * Add a stage to the `dvc.yaml` of `cwd` (`dvc stage add`), validated with the whole pipeline
+   * before the file is written; `.gitignore` entries for its cached outputs.
+   */
+  async addStage(options: StageAddOptions & DataOptions): Promise<StageAddResult> {
+    return DataContext.run(this, { ...options, write: 'stage add' }, (ctx) =>
+      addStage(ctx, { ...options, cwd: options.cwd ?? this.root }),
     );
   }
 

@@ -1,0 +1,143 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { newRepo, writeTree } from './helpers.js';
+
+describe('addStage (dvc stage add)', () => {
+  it('writes a new dvc.yaml byte for byte as DVC does, and ignores cached outputs in git', async () => {
+    const repo = await newRepo();
+    mkdirSync(join(repo.root, 'data'));
+    const added = await repo.addStage({
+      name: 'prepare',
+      cmd: 'python src/prepare.py data/raw',
+      deps: ['src/prepare.py', 'data/raw'],
+      params: ['prepare.split,prepare.seed'],
+      outs: ['data/prepared'],
+      metricsNoCache: ['prepare.json'],
+    });
+    expect(added).toEqual({
+      stage: 'prepare',
+      file: 'dvc.yaml',
+      created: true,
+      replaced: false,
+      gitignore: ['data/.gitignore'],
+    });
+    expect(readFileSync(join(repo.root, 'dvc.yaml'), 'utf8')).toBe(
+      [
+        'stages:',
+        '  prepare:',
+        '    cmd: python src/prepare.py data/raw',
+        '    deps:',
+        '    - data/raw',
+        '    - src/prepare.py',
+        '    params:',
+        '    - prepare.seed',
+        '    - prepare.split',
+        '    outs:',
+        '    - data/prepared',
+        '    metrics:',
+        '    - prepare.json:',
+        '        cache: false',
+        '',
+      ].join('\n'),
+    );
+    expect(readFileSync(join(repo.root, 'data', '.gitignore'), 'utf8')).toBe('/prepared\n');
+  });
+
+  it('appends to an existing dvc.yaml, keeps its comments, replaces only with force', async () => {
+    const repo = await newRepo();
+    writeTree(repo.root, {
+      'dvc.yaml':
+        '# the pipeline\nstages:\n  prepare:  # first\n    cmd: ./prepare.sh\n    outs:\n    - prepared.txt\n',
+      'sub/.keep': '',
+    });
+    await repo.addStage({
+      name: 'train',
+      cmd: 'python train.py --lr 0.1',
+      desc: 'Train the model',
+      deps: ['prepared.txt'],
+      params: ['train.lr', 'config.yaml:model.depth', 'extra.yaml:'],
+      outsPersist: ['model.pkl'],
+      plots: ['plots.csv'],
+      alwaysChanged: true,
+    });
+    const text = readFileSync(join(repo.root, 'dvc.yaml'), 'utf8');
+    expect(text).toBe(
+      [
+        '# the pipeline',
+        'stages:',
+        '  prepare:  # first',
+        '    cmd: ./prepare.sh',
+        '    outs:',
+        '    - prepared.txt',
+        '  train:',
+        '    desc: Train the model',
+        '    cmd: python train.py --lr 0.1',
+        '    deps:',
+        '    - prepared.txt',
+        '    params:',
+        '    - train.lr',
+        '    - config.yaml:',
+        '      - model.depth',
+        '    - extra.yaml:',
+        '    outs:',
+        '    - model.pkl:',
+        '        persist: true',
+        '    plots:',
+        '    - plots.csv',
+        '    always_changed: true',
+        '',
+      ].join('\n'),
+    );
+    await expect(repo.addStage({ name: 'train', cmd: 'true' })).rejects.toMatchObject({
+      code: 'CAIRN_STAGE_EXISTS',
+    });
+    // A stage in a subfolder's dvc.yaml, addressed by its file.
+    const sub = await repo.addStage({ name: 'report', cmd: 'make', cwd: join(repo.root, 'sub') });
+    expect(sub.stage).toBe('sub/dvc.yaml:report');
+
+    const replaced = await repo.addStage({
+      name: 'prepare',
+      cmd: './prepare.sh --v2',
+      force: true,
+      outs: ['prepared.txt'],
+    });
+    expect(replaced.replaced).toBe(true);
+    // Only the stage's own lines change (a comment inside it goes with them).
+    expect(readFileSync(join(repo.root, 'dvc.yaml'), 'utf8')).toBe(
+      text.replace(
+        '  prepare:  # first\n    cmd: ./prepare.sh\n',
+        '  prepare:\n    cmd: ./prepare.sh --v2\n',
+      ),
+    );
+  });
+
+  it('refuses bad names, outputs another stage or pointer owns, and cycles; the file stays', async () => {
+    const repo = await newRepo();
+    writeTree(repo.root, { 'raw.csv': 'a\n' });
+    await repo.add(['raw.csv']);
+    await repo.addStage({ name: 'a', cmd: 'cp raw.csv a.txt', deps: ['raw.csv'], outs: ['a.txt'] });
+    const before = readFileSync(join(repo.root, 'dvc.yaml'), 'utf8');
+    await expect(repo.addStage({ name: 'a.b', cmd: 'true' })).rejects.toMatchObject({
+      code: 'CAIRN_USAGE',
+    });
+    await expect(repo.addStage({ name: 'b', cmd: 'true', outs: ['a.txt'] })).rejects.toMatchObject({
+      code: 'CAIRN_PIPELINE_DUPLICATE_OUTPUT',
+    });
+    await expect(
+      repo.addStage({ name: 'c', cmd: 'true', outs: ['raw.csv'] }),
+    ).rejects.toMatchObject({ code: 'CAIRN_PIPELINE_DUPLICATE_OUTPUT' });
+    await expect(
+      repo.addStage({ name: 'a', cmd: 'true', deps: ['b.txt'], outs: ['a.txt'], force: true }),
+    ).resolves.toMatchObject({ replaced: true });
+    await expect(
+      repo.addStage({ name: 'b', cmd: 'true', deps: ['a.txt'], outs: ['b.txt'] }),
+    ).rejects.toMatchObject({ code: 'CAIRN_PIPELINE_CYCLE' });
+    writeFileSync(join(repo.root, 'dvc.yaml'), before);
+
+    // A stage added this way runs under repro.
+    const run = await repo.repro({ targets: ['a'] });
+    expect(run.stages.map((s) => [s.stage, s.action])).toEqual([['a', 'ran']]);
+    expect(readFileSync(join(repo.root, 'a.txt'), 'utf8')).toBe('a\n');
+  });
+});
