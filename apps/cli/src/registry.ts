@@ -198,6 +198,10 @@ export const commands: CommandTree = {
         summary: 'Add a stage to dvc.yaml (dvc stage add).',
         load: load(() => import('./commands/stage-add.js')),
       },
+      list: {
+        summary: 'List stages with their descriptions (dvc stage list).',
+        load: load(() => import('./commands/stage-list.js')),
+      },
     },
   },
   metrics: {

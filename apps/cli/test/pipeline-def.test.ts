@@ -323,6 +323,8 @@ describe('cairn stage add', () => {
     expect((await run('cat', ['up.txt'], dir)).trim()).toBe('ABC');
     expect((await run('cat', ['.gitignore'], dir)).trim()).toBe('/up.txt');
 
+    expect((await cairn(['stage', 'list'], { cwd: dir })).stdout).toBe('prep  Outputs up.txt');
+
     const again = await cairn(['stage', 'add', '-n', 'prep', '--', 'true'], { cwd: dir });
     expect(again.exitCode).toBe(1);
     expect(again.stderr).toContain("Stage 'prep' already exists in 'dvc.yaml'.");

@@ -107,6 +107,12 @@ export {
   stagePath,
 } from './stage.js';
 export {
+  describeNode,
+  listStages,
+  type StageListEntry,
+  type StageListOptions,
+} from './stage-list.js';
+export {
   formatStatus,
   hashNamesFor,
   isChanged,
