@@ -440,6 +440,18 @@ describe('status, commit, remove, gc, read', () => {
     expect(readFileSync(join(repo.root, 'models', 'v1.bin'), 'utf8')).toBe('weights');
     expect(await repo.status()).toEqual({});
 
+    // A pointer holding other outputs stays put, so their paths keep their meaning.
+    writeTree(repo.root, { 'a.txt': 'a', 'b.txt': 'b' });
+    const [a, b] = await repo.add(['a.txt', 'b.txt']);
+    rmSync(join(repo.root, 'b.txt.dvc'));
+    writeFileSync(
+      join(repo.root, 'a.txt.dvc'),
+      `outs:\n- md5: ${a?.oid}\n  size: 1\n  hash: md5\n  path: a.txt\n- md5: ${b?.oid}\n  size: 1\n  hash: md5\n  path: b.txt\n`,
+    );
+    expect(await repo.move('a.txt', 'letters/a.txt')).toMatchObject({ pointer: 'a.txt.dvc' });
+    expect(readFileSync(join(repo.root, 'a.txt.dvc'), 'utf8')).toContain('path: letters/a.txt\n');
+    expect(await repo.status()).toEqual({});
+
     await expect(repo.move('nothing', 'x')).rejects.toMatchObject({ code: 'CAIRN_NOT_TRACKED' });
     writeFileSync(join(repo.root, 'taken'), 'mine');
     await expect(repo.move('models/v1.bin', 'taken')).rejects.toMatchObject({

@@ -75,8 +75,10 @@ export async function moveTracked(
   }
 
   const pointer = own.pointer;
-  // A pointer named after its data follows it (DVC: `<stage name> == <data name>`).
-  const renamed = basename(pointer.file, POINTER_SUFFIX) === basename(from);
+  // A pointer named after its data follows it (DVC: `<stage name> == <data name>`); one that
+  // also tracks other outputs stays where it is, so their paths keep their meaning.
+  const renamed =
+    basename(pointer.file, POINTER_SUFFIX) === basename(from) && pointer.data.outs?.length === 1;
   const pointerFile = renamed ? `${to}${POINTER_SUFFIX}` : pointer.file;
   if (renamed && existsSync(pointerFile)) {
     throw new CairnError('CAIRN_MOVE_EXISTS', `'${rel(pointerFile)}' already exists`);
