@@ -32,6 +32,7 @@ export {
   readFileAtRev,
   resolveRev,
 } from './git.js';
+export { fnmatch, globPaths } from './glob.js';
 export {
   type HashAlgorithm,
   type HashOptions,

@@ -3,6 +3,7 @@
  * workspace or at a git revision, resolved into typed stages and one checked graph.
  */
 import { posix } from 'node:path';
+import { fnmatch } from '@cairn/core-io';
 import { CairnError, DvcFile, parseStructured } from '@cairn/types';
 import { buildDag, type Dag, type SelectOptions } from './dag.js';
 import { type FileSource, workspaceSource } from './file-source.js';
@@ -187,7 +188,7 @@ export function findTargets(
     const local = stagesOf(posix.join(cwd, 'dvc.yaml'), target);
     if (local.length > 0) return local;
     if (options.glob) {
-      const any = nodes.filter((n) => n.kind === 'stage' && globMatch(target, n.addressing));
+      const any = nodes.filter((n) => n.kind === 'stage' && fnmatch(target, n.addressing));
       if (any.length > 0) return any;
     }
     const producers = nodes.filter((n) =>
@@ -208,26 +209,6 @@ export function findTargets(
 }
 
 function matchesName(stage: Stage, name: string, glob: boolean): boolean {
-  if (glob) return globMatch(name, stage.name);
+  if (glob) return fnmatch(name, stage.name);
   return stage.name === name || (stage.group === name && !name.includes('@'));
-}
-
-/** fnmatch-style: `*`, `?` and `[...]`. */
-function globMatch(pattern: string, text: string): boolean {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i] as string;
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i + 1);
-      if (end === -1) re += '\\[';
-      else {
-        const body = pattern.slice(i + 1, end);
-        re += `[${body.startsWith('!') ? `^${body.slice(1)}` : body}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`, 's').test(text);
 }

@@ -548,6 +548,18 @@ describe('status, commit, remove, gc, read', () => {
     }
   });
 
+  it('add with glob expands wildcards as DVC --glob does', async () => {
+    const repo = await newRepo();
+    writeTree(repo.root, { 'a.csv': 'a', 'b.csv': 'b', 'notes.txt': 'n', 'sub/c.csv': 'c' });
+    await expect(repo.add(['*.csv'])).rejects.toMatchObject({ code: 'CAIRN_NOT_FOUND' });
+    const added = await repo.add(['*.csv', 'sub/*.csv'], { glob: true });
+    expect(added.map((r) => r.pointer)).toEqual(['a.csv.dvc', 'b.csv.dvc', 'sub/c.csv.dvc']);
+    await expect(repo.add(['*.parquet'], { glob: true })).rejects.toMatchObject({
+      code: 'CAIRN_GLOB_NO_MATCH',
+      message: "Glob ['*.parquet'] has no matches.",
+    });
+  });
+
   it('add with noCommit writes the pointer only; commit stores it later', async () => {
     const repo = await newRepo();
     writeTree(repo.root, { 'data/a': 'alpha', 'data/sub/b': 'bravo', 'model.bin': 'weights' });

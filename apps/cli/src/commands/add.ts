@@ -10,6 +10,10 @@ export default defineCommand({
     'target to the .gitignore beside it. The workspace is linked per cache.type; an existing\n' +
     'pointer keeps its comments and extra fields.',
   options: {
+    glob: {
+      type: 'boolean',
+      description: 'Expand wildcards in the targets (*, ?, [...], ** for any folders).',
+    },
     'no-commit': {
       type: 'boolean',
       description: 'Write the pointer but store nothing in the cache (`cairn commit` does later).',
@@ -22,11 +26,18 @@ export default defineCommand({
     'cairn add data/raw.csv',
     'cairn add images/ && git add images.dvc .gitignore',
     'cairn add --no-commit big/ && cairn commit big.dvc',
+    "cairn add --glob 'data/*.csv'",
   ],
   async run({ positionals, options, cwd, env, onProgress, signal }) {
     const repo = Repo.open(cwd, { env });
     const noCommit = options['no-commit'];
-    const results = await repo.add(positionals, { cwd, onProgress, signal, noCommit });
+    const results = await repo.add(positionals, {
+      cwd,
+      onProgress,
+      signal,
+      noCommit,
+      glob: options.glob,
+    });
     const lines = results.map(
       (r) =>
         `Added ${r.path} (${r.nfiles !== undefined ? `${r.nfiles} files, ` : ''}${r.size} bytes, ${noCommit ? 'not cached: run `cairn commit` to store it' : `${r.stored} new in cache`}) → ${r.pointer}`,

@@ -5,7 +5,7 @@
  */
 import { existsSync, lstatSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { git, Linker } from '@cairn/core-io';
+import { git, globPaths, Linker } from '@cairn/core-io';
 import { CairnError, usageError } from '@cairn/types';
 import { mapLimit } from './concurrency.js';
 import type { DataContext } from './context.js';
@@ -34,6 +34,8 @@ export interface AddOptions {
    * (DVC's `--no-commit`); `commit` stores it later.
    */
   noCommit?: boolean;
+  /** Expand shell-style wildcards in the targets (`*`, `?`, `[...]`, `**`), as DVC's `--glob`. */
+  glob?: boolean;
 }
 
 const COPY_JOBS = 16;
@@ -211,9 +213,16 @@ export async function addTargets(
 ): Promise<AddResult[]> {
   const { root, usesGit } = ctx.repo;
   if (targets.length === 0) throw usageError('nothing to add', 'name at least one file or folder');
+  const chosen = options.glob ? targets.flatMap((t) => globPaths(t, cwd)) : targets;
+  if (chosen.length === 0) {
+    throw new CairnError(
+      'CAIRN_GLOB_NO_MATCH',
+      `Glob [${targets.map((t) => `'${t}'`).join(', ')}] has no matches.`,
+    );
+  }
   const entries = await collectEntries(root, usesGit);
   const results: AddResult[] = [];
-  for (const target of targets) {
+  for (const target of chosen) {
     const abs = resolve(cwd, target);
     checkTarget(root, abs, target);
     if (ctx.ignore.isIgnored(toPosix(relative(root, abs)), statSync(abs).isDirectory())) {
