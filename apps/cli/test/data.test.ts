@@ -67,6 +67,11 @@ describe('cairn add / status / checkout', () => {
     rmSync(join(dir, 'data'), { recursive: true });
     expect((await cairn(['checkout', 'data.dvc'], { cwd: dir })).stdout).toBe('A       data');
     expect(readFileSync(join(dir, 'data', 'imgs', 'a.png'), 'utf8')).toBe('png-a');
+    rmSync(join(dir, 'data'), { recursive: true });
+    expect((await cairn(['checkout', '--summary'], { cwd: dir })).stdout).toBe('2 files added');
+    expect((await cairn(['checkout', '--summary'], { cwd: dir })).stdout).toBe('No changes.');
+    const relinked = await cairn(['checkout', '--relink'], { cwd: dir });
+    expect(relinked.stdout).toBe('M       data\nRelinked successfully');
 
     // A path inside the folder: only it is restored; the uncommitted edit beside it stays.
     rmSync(join(dir, 'data', 'imgs'), { recursive: true });

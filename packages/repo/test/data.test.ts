@@ -237,7 +237,12 @@ describe('checkout safety', () => {
     writeFileSync(join(repo.root, 'data', 'a'), 'work in progress');
 
     const one = await repo.checkout(['data/sub/b'], { cwd: repo.root });
-    expect(one).toEqual({ added: [], modified: ['data/sub/b'], failed: [] });
+    expect(one).toEqual({
+      added: [],
+      modified: ['data/sub/b'],
+      failed: [],
+      stats: { added: 1, deleted: 0, modified: 0 },
+    });
     expect(readTree(join(repo.root, 'data'))).toEqual({ a: 'work in progress', 'sub/b': 'bravo' });
 
     // From a subfolder, a folder inside the output: its extra files are conflicts, then deleted.

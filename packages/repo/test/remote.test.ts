@@ -84,7 +84,12 @@ describe('Repo remotes API', () => {
 
     const pulled = await repo.pull(['data/sub']);
     expect(pulled.fetch).toMatchObject({ transferred: 1, skipped: 2, failed: [] });
-    expect(pulled.checkout).toEqual({ added: ['data/sub'], modified: [], failed: [] });
+    expect(pulled.checkout).toEqual({
+      added: ['data/sub'],
+      modified: [],
+      failed: [],
+      stats: { added: 2, deleted: 0, modified: 0 },
+    });
     expect(readdirSync(join(repo.root, 'data'), { recursive: true }).sort()).toEqual([
       'sub',
       'sub/b',

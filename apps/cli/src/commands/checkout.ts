@@ -1,5 +1,6 @@
 import { Repo } from '@cairn/repo';
 import { defineCommand } from '../command.js';
+import { summary } from '../remote-output.js';
 
 export default defineCommand({
   name: 'checkout',
@@ -16,6 +17,10 @@ export default defineCommand({
       description: 'Discard workspace changes that are not in the cache.',
     },
     relink: { type: 'boolean', description: 'Re-create links even for files that are up to date.' },
+    summary: {
+      type: 'boolean',
+      description: 'Print how many files were added, deleted and modified instead of each output.',
+    },
   },
   positionals: [
     {
@@ -39,11 +44,17 @@ export default defineCommand({
       force: options.force,
       relink: options.relink,
     });
-    const lines = [
-      ...result.added.map((p) => `A       ${p}`),
-      ...result.modified.map((p) => `M       ${p}`),
-    ];
+    const { added, deleted, modified } = result.stats;
+    const counted = summary([
+      ['added', added],
+      ['deleted', deleted],
+      ['modified', modified],
+    ]);
+    const lines = options.summary
+      ? [counted || 'No changes.']
+      : [...result.added.map((p) => `A       ${p}`), ...result.modified.map((p) => `M       ${p}`)];
     if (lines.length === 0 && result.failed.length === 0) lines.push('Everything is up to date.');
+    if (options.relink && result.failed.length === 0) lines.push('Relinked successfully');
     if (result.failed.length > 0) {
       lines.push('Checkout failed for these targets:');
       for (const f of result.failed) lines.push(`  ${f.path}: ${f.message}`);

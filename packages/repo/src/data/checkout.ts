@@ -45,6 +45,8 @@ export interface CheckoutResult {
   /** Outputs changed (files replaced, added or deleted inside them). */
   modified: string[];
   failed: CheckoutFailure[];
+  /** Files written new, deleted, and replaced (what DVC's `--summary` counts). */
+  stats: { added: number; deleted: number; modified: number };
 }
 
 const LINK_JOBS = 16;
@@ -217,7 +219,12 @@ export async function checkoutEntries(
   options: CheckoutOptions = {},
   cwd: string = ctx.repo.root,
 ): Promise<CheckoutResult> {
-  const result: CheckoutResult = { added: [], modified: [], failed: [] };
+  const result: CheckoutResult = {
+    added: [],
+    modified: [],
+    failed: [],
+    stats: { added: 0, deleted: 0, modified: 0 },
+  };
   const display = (p: string) => toPosix(relative(cwd, p)) || '.';
   const plans: Plan[] = [];
   ctx.warmPoolFor(entries);
@@ -300,6 +307,7 @@ export async function checkoutEntries(
     if (plan.replaceWhole) await rm(plan.entry.path, { recursive: true, force: true });
     for (const path of plan.deletes) {
       await unlink(path).catch(() => {});
+      result.stats.deleted++;
       tick();
     }
     if (plan.deletes.length > 0) pruneEmptyDirs(plan.entry.path, plan.deletes);
@@ -315,6 +323,8 @@ export async function checkoutEntries(
       const key = plan.entry.hashName === 'md5' ? w.dst : `md5-dos2unix:${w.dst}`;
       const shared = type === 'hardlink' && object && object.size > 0 ? object : undefined;
       ctx.state.set(key, shared ?? (w.isexec ? undefined : written) ?? statSync(w.dst), w.md5);
+      if (w.fresh) result.stats.added++;
+      else result.stats.modified++;
       tick();
     };
     // One at a time: verified first if it is not yet.
