@@ -302,9 +302,9 @@ export class Repo {
   /** Delete cache objects that nothing in the chosen scope references. */
   async gc(options: DataOptions & GcOptions): Promise<GcResult> {
     return DataContext.run(this, { ...options, write: 'gc' }, async (ctx) => {
-      const { result, used } = await collectGarbage(ctx, options);
-      if (options.cloud) result.cloud = await collectRemoteGarbage(ctx, this, used, options);
-      return result;
+      const local = () => collectGarbage(ctx, options);
+      if (options.cloud) return collectRemoteGarbage(ctx, this, options, local);
+      return (await local()).result;
     });
   }
 

@@ -142,6 +142,14 @@ describe('Repo remotes API', () => {
     await expect(repo.gc({ workspace: true, cloud: true, remote: 'nope' })).rejects.toMatchObject({
       code: 'CAIRN_REMOTE_UNKNOWN',
     });
+    // A remote that cannot list is refused before the local cache is touched.
+    writeTree(repo.root, { 'model.bin': 'v3' });
+    await repo.add(['model.bin']);
+    await repo.addRemote('web', 'https://example.invalid/store');
+    await expect(repo.gc({ workspace: true, cloud: true, remote: 'web' })).rejects.toMatchObject({
+      code: 'CAIRN_REMOTE_UNSUPPORTED',
+    });
+    expect(existsSync(objectPath(repo.cacheDir, md5('v2')))).toBe(true);
   });
 
   it("cache.shared and a local remote's shared = group: every new folder is 0o2775, whatever the umask", async () => {

@@ -8,6 +8,7 @@
  */
 import { isDirOid } from '@cairn/cache';
 import { listRemoteOids, oidToKey } from '@cairn/remote-adapters';
+import { CairnError, type RemoteDriver } from '@cairn/types';
 import { mapLimit } from '../data/concurrency.js';
 import type { DataContext } from '../data/context.js';
 import { remoteTree } from './cloud-status.js';
@@ -31,50 +32,73 @@ export interface CloudGcResult {
   missingListings: string[];
 }
 
-export async function collectRemoteGarbage(
+/**
+ * Opens the remote and makes sure it can list its objects, then runs the local gc (`local`,
+ * which returns the objects the scope uses), then the remote's.
+ */
+export async function collectRemoteGarbage<R extends { cloud?: CloudGcResult }>(
   ctx: DataContext,
   host: RemoteHost,
-  used: ReadonlySet<string>,
   options: CloudGcOptions,
-): Promise<CloudGcResult> {
+  local: () => Promise<{ result: R; used: ReadonlySet<string> }>,
+): Promise<R> {
   const name = chooseRemote(host, options.remote, undefined, 'gc -c');
   return withRemotes(host, async (pool) => {
     const remote = await pool.get(name);
-    const jobs = options.jobs ?? remote.defaultJobs;
-    const signal = ctx.signal;
-    const stored = await listRemoteOids(remote, { jobs, ...(signal ? { signal } : {}) });
-    const onRemote = new Set(stored);
-    const keep = new Set(used);
-    const missingListings: string[] = [];
-    for (const oid of used) {
-      if (!isDirOid(oid)) continue;
-      const entries =
-        localTree(ctx.store.path(oid), oid) ??
-        (onRemote.has(oid) ? await remoteTree(remote, oid, signal) : undefined);
-      if (entries === undefined) missingListings.push(oid);
-      for (const entry of entries ?? []) keep.add(entry.md5);
+    if (!remote.canList) {
+      throw new CairnError(
+        'CAIRN_REMOTE_UNSUPPORTED',
+        `gc -c needs a remote that can list its objects, and '${name}' (${remote.displayUrl}) cannot`,
+        { hint: 'choose another remote with -r; nothing was deleted' },
+      );
     }
-    const unused = stored.filter((oid) => !keep.has(oid));
-    unused.sort((a, b) => Number(isDirOid(b)) - Number(isDirOid(a)));
-    const result: CloudGcResult = {
-      remote: name,
-      removed: unused,
-      kept: stored.length - unused.length,
-      missingListings: missingListings.sort(),
-    };
-    if (options.dryRun || unused.length === 0) return result;
-    const id = 'gc-cloud';
-    const total = unused.length;
-    ctx.onProgress?.({ type: 'start', id, label: `Removing from ${name}`, total, unit: 'objects' });
-    let done = 0;
-    const remove = async (oid: string) => {
-      await remote.delete(oidToKey(oid), signal ? { signal } : {});
-      if (++done % 64 === 0) ctx.onProgress?.({ type: 'progress', id, done, total });
-    };
-    const listings = unused.filter(isDirOid);
-    await mapLimit(listings, jobs, remove, signal);
-    await mapLimit(unused.slice(listings.length), jobs, remove, signal);
-    ctx.onProgress?.({ type: 'done', id });
+    const { result, used } = await local();
+    result.cloud = await sweep(ctx, remote, name, used, options);
     return result;
   });
+}
+
+async function sweep(
+  ctx: DataContext,
+  remote: RemoteDriver,
+  name: string,
+  used: ReadonlySet<string>,
+  options: CloudGcOptions,
+): Promise<CloudGcResult> {
+  const jobs = options.jobs ?? remote.defaultJobs;
+  const signal = ctx.signal;
+  const stored = await listRemoteOids(remote, { jobs, ...(signal ? { signal } : {}) });
+  const onRemote = new Set(stored);
+  const keep = new Set(used);
+  const missingListings: string[] = [];
+  for (const oid of used) {
+    if (!isDirOid(oid)) continue;
+    const entries =
+      localTree(ctx.store.path(oid), oid) ??
+      (onRemote.has(oid) ? await remoteTree(remote, oid, signal) : undefined);
+    if (entries === undefined) missingListings.push(oid);
+    for (const entry of entries ?? []) keep.add(entry.md5);
+  }
+  const unused = stored.filter((oid) => !keep.has(oid));
+  unused.sort((a, b) => Number(isDirOid(b)) - Number(isDirOid(a)));
+  const result: CloudGcResult = {
+    remote: name,
+    removed: unused,
+    kept: stored.length - unused.length,
+    missingListings: missingListings.sort(),
+  };
+  if (options.dryRun || unused.length === 0) return result;
+  const id = 'gc-cloud';
+  const total = unused.length;
+  ctx.onProgress?.({ type: 'start', id, label: `Removing from ${name}`, total, unit: 'objects' });
+  let done = 0;
+  const remove = async (oid: string) => {
+    await remote.delete(oidToKey(oid), signal ? { signal } : {});
+    if (++done % 64 === 0) ctx.onProgress?.({ type: 'progress', id, done, total });
+  };
+  const listings = unused.filter(isDirOid);
+  await mapLimit(listings, jobs, remove, signal);
+  await mapLimit(unused.slice(listings.length), jobs, remove, signal);
+  ctx.onProgress?.({ type: 'done', id });
+  return result;
 }
