@@ -191,6 +191,16 @@ export const commands: CommandTree = {
       },
     },
   },
+  data: {
+    summary: 'Data management.',
+    subcommands: {
+      status: {
+        summary:
+          'Show changes between the last commit, the pointer files and the data (dvc data status).',
+        load: load(() => import('./commands/data-status.js')),
+      },
+    },
+  },
   stage: {
     summary: 'Pipeline stages in dvc.yaml.',
     subcommands: {

@@ -189,6 +189,30 @@ describe('cairn add / status / checkout', () => {
     );
   });
 
+  it("data status prints DVC's groups with their hints", async () => {
+    const dir = await initRepo();
+    mkdirSync(join(dir, 'data'));
+    writeFileSync(join(dir, 'data', 'a.csv'), 'a');
+    await cairn(['add', 'data'], { cwd: dir });
+    await run('git', ['add', '-A'], dir);
+    await run('git', ['commit', '-qm', 'v1'], dir);
+    expect((await cairn(['data', 'status'], { cwd: dir })).stdout).toBe('No changes.');
+    writeFileSync(join(dir, 'data', 'a.csv'), 'a2');
+    const text = await cairn(['data', 'status', '--granular'], { cwd: dir });
+    expect(text).toMatchObject({ exitCode: 0 });
+    expect(text.stdout).toBe(
+      [
+        'DVC uncommitted changes:',
+        '  (use "cairn commit <file>..." to track changes)',
+        '  (use "cairn checkout <file>..." to discard changes)',
+        '        modified: data/',
+        '        modified: data/a.csv',
+      ].join('\n'),
+    );
+    const json = await cairn(['data', 'status', '--json'], { cwd: dir });
+    expect(JSON.parse(json.stdout)).toEqual({ uncommitted: { modified: ['data/'] } });
+  });
+
   it('exits 1 and names the file when an object is missing', async () => {
     const dir = await initRepo();
     writeFileSync(join(dir, 'model.bin'), 'weights');

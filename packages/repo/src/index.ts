@@ -17,6 +17,11 @@ export type { AddOptions, AddResult } from './data/add.js';
 export type { CheckoutFailure, CheckoutOptions, CheckoutResult } from './data/checkout.js';
 export type { CommitResult } from './data/commit.js';
 export type { OperationOptions } from './data/context.js';
+export type {
+  DataStatus,
+  DataStatusChanges,
+  DataStatusOptions,
+} from './data/data-status.js';
 export type { DataDiff, DataDiffEntry, DataDiffOptions } from './data/diff.js';
 export type { GcOptions, GcResult } from './data/gc.js';
 export type { MoveResult } from './data/move.js';

@@ -19,6 +19,7 @@ import { type AddOptions, type AddResult, addTargets } from './data/add.js';
 import { type CheckoutOptions, type CheckoutResult, checkoutEntries } from './data/checkout.js';
 import { type CommitResult, commitEntries } from './data/commit.js';
 import { DataContext, type OperationOptions } from './data/context.js';
+import { type DataStatus, type DataStatusOptions, dataStatus } from './data/data-status.js';
 import { type DataDiff, type DataDiffOptions, diffData } from './data/diff.js';
 import { collectGarbage, type GcOptions, type GcResult } from './data/gc.js';
 import { type MoveResult, moveTracked } from './data/move.js';
@@ -234,6 +235,15 @@ export class Repo {
    */
   async diff(options: DataOptions & DataDiffOptions = {}): Promise<DataDiff> {
     return DataContext.run(this, options, (ctx) => diffData(ctx, options));
+  }
+
+  /**
+   * `dvc data status`: what changed between the last commit's pointer files, the workspace's
+   * pointer files and the data (committed / uncommitted / not in cache), per file with
+   * `granular`.
+   */
+  async dataStatus(options: DataOptions & DataStatusOptions = {}): Promise<DataStatus> {
+    return DataContext.run(this, options, (ctx) => dataStatus(ctx, options));
   }
 
   /** Record the current content of tracked outputs in the cache and their pointers / lock. */

@@ -670,3 +670,53 @@ describe('diff (dvc diff)', () => {
     expect(unknown['not in cache']).toContainEqual({ path: 'data/', hash: data?.oid });
   });
 });
+
+describe('dataStatus (dvc data status)', () => {
+  it('separates committed, uncommitted and not-in-cache changes, per file when granular', async () => {
+    const repo = await newRepo();
+    const empty = await repo.dataStatus();
+    expect(empty.git.isEmpty).toBe(true);
+    writeTree(repo.root, { 'data/a': 'alpha', 'data/sub/b': 'bravo', 'model.bin': 'm1' });
+    await repo.add(['data', 'model.bin']);
+    // Pointers written, not yet committed to git: committed changes against the empty HEAD.
+    expect((await repo.dataStatus()).committed).toMatchObject({ added: ['data/', 'model.bin'] });
+    git(repo.root, 'add', '-A');
+    git(repo.root, 'commit', '-qm', 'v1');
+    const clean = await repo.dataStatus();
+    expect([clean.committed, clean.uncommitted].flatMap((c) => Object.values(c).flat())).toEqual(
+      [],
+    );
+    expect(clean.unchanged).toEqual(['data/', 'model.bin']);
+
+    writeFileSync(join(repo.root, 'data', 'a'), 'alpha 2');
+    renameSync(join(repo.root, 'data', 'sub', 'b'), join(repo.root, 'data', 'sub', 'b2'));
+    writeFileSync(join(repo.root, 'model.bin'), 'm2');
+    await repo.add(['model.bin']);
+    const whole = await repo.dataStatus();
+    expect(whole.committed).toMatchObject({ modified: ['model.bin'] });
+    expect(whole.uncommitted).toMatchObject({ modified: ['data/'], added: [], renamed: [] });
+    const granular = await repo.dataStatus({ granular: true });
+    expect(granular.uncommitted).toEqual({
+      added: [],
+      deleted: [],
+      modified: ['data/', 'data/a'],
+      renamed: [{ old: 'data/sub/b', new: 'data/sub/b2' }],
+      unknown: [],
+    });
+    const sub = await repo.dataStatus({
+      granular: true,
+      targets: ['sub'],
+      cwd: join(repo.root, 'data'),
+    });
+    expect(sub.uncommitted.modified).toEqual([]);
+    expect(sub.uncommitted.renamed).toHaveLength(1);
+
+    rmSync(repo.cacheDir, { recursive: true });
+    expect((await repo.dataStatus()).not_in_cache).toEqual(['data/', 'model.bin']);
+    // Without the listing, the folder's files are unknown.
+    expect((await repo.dataStatus({ granular: true })).uncommitted.unknown).toEqual([
+      'data/a',
+      'data/sub/b2',
+    ]);
+  });
+});

@@ -8,13 +8,22 @@
  * as `not in cache`.
  */
 import { relative, resolve } from 'node:path';
-import { type HashName, isDirOid, type TreeEntry } from '@cairn/cache';
 import { headSha, resolveRev } from '@cairn/core-io';
 import { CairnError } from '@cairn/types';
-import { localTree } from '../remote/used-outputs.js';
 import type { DataContext } from './context.js';
+import {
+  type Change,
+  findRenames,
+  isBelow,
+  keyOf,
+  type Node,
+  pathOf,
+  revisionSide,
+  type Side,
+  walk,
+  workspaceSide,
+} from './data-index.js';
 import { entriesAtRev } from './gc.js';
-import { hashPath } from './hash-path.js';
 import { collectEntries, type TrackedEntry, toPosix } from './outputs.js';
 
 export interface DataDiffOptions {
@@ -42,136 +51,6 @@ export interface DataDiff {
   renamed: Array<{ path: { old: string; new: string }; hash: string }>;
   /** Only against the workspace: old entries whose object the cache lacks. */
   'not in cache'?: DataDiffEntry[];
-}
-
-/** One path of a side: an output, a file or folder inside one, or a folder above outputs. */
-interface Node {
-  /** Undefined for a folder that only holds outputs (nothing to compare but its contents). */
-  hash?: string;
-  hashName: HashName;
-  isDir: boolean;
-  /** Undefined: a folder output whose listing is not in the cache. */
-  children?: Map<string, Node>;
-}
-
-type Side = Map<string, Node>;
-
-interface Change {
-  type: 'added' | 'deleted' | 'modified' | 'unchanged' | 'unknown';
-  key: string[];
-  old?: Node;
-  new?: Node;
-}
-
-function folder(hashName: HashName): Node {
-  return { isDir: true, hashName, children: new Map() };
-}
-
-/** Puts `node` at `key` below `side`, making the folders above it. */
-function place(side: Side, key: readonly string[], node: Node): void {
-  let level = side;
-  for (const part of key.slice(0, -1)) {
-    let parent = level.get(part);
-    if (parent === undefined || parent.children === undefined || !parent.isDir) {
-      parent = folder(node.hashName);
-      level.set(part, parent);
-    }
-    level = parent.children as Map<string, Node>;
-  }
-  level.set(key[key.length - 1] as string, node);
-}
-
-/** A folder output's node: its files from the listing, or unknown without one. */
-function folderNode(oid: string, hashName: HashName, files: TreeEntry[] | undefined): Node {
-  const node: Node = { hash: oid, hashName, isDir: true };
-  if (files === undefined) return node;
-  node.children = new Map();
-  for (const f of files) {
-    place(node.children, f.relpath.split('/'), { hash: f.md5, hashName, isDir: false });
-  }
-  return node;
-}
-
-function keyOf(root: string, path: string): string[] {
-  return toPosix(relative(root, path)).split('/');
-}
-
-/** The cached outputs a revision records, with the listings the cache has. */
-function revisionSide(ctx: DataContext, entries: readonly TrackedEntry[]): Side {
-  const side: Side = new Map();
-  for (const e of entries) {
-    if (e.kind !== 'out' || !e.cached || e.oid === undefined) continue;
-    const node = isDirOid(e.oid)
-      ? folderNode(e.oid, e.hashName, localTree(ctx.store.path(e.oid, e.hashName), e.oid))
-      : { hash: e.oid, hashName: e.hashName, isDir: false };
-    place(side, keyOf(ctx.repo.root, e.path), node);
-  }
-  return side;
-}
-
-/** The workspace's cached outputs as they are now (hashed through the state index). */
-async function workspaceSide(ctx: DataContext, entries: readonly TrackedEntry[]): Promise<Side> {
-  const side: Side = new Map();
-  for (const e of entries) {
-    if (e.kind !== 'out' || !e.cached) continue;
-    const hash = await hashPath(ctx, e.path, e.hashName);
-    if (hash === undefined) continue;
-    const node =
-      hash.kind === 'file'
-        ? { hash: hash.md5, hashName: e.hashName, isDir: false }
-        : folderNode(hash.oid, e.hashName, hash.files);
-    place(side, keyOf(ctx.repo.root, e.path), node);
-  }
-  return side;
-}
-
-/** DVC's comparison of two entries: added, deleted, or modified when hash or kind differ. */
-function compare(old: Node | undefined, now: Node | undefined): Change['type'] {
-  if (old === undefined) return 'added';
-  if (now === undefined) return 'deleted';
-  return old.hash === now.hash && old.isDir === now.isDir ? 'unchanged' : 'modified';
-}
-
-/** Both sides walked together, breadth first, as dvc-data's index diff does. */
-function* walk(old: Side, now: Side): Generator<Change> {
-  const todo: Array<{ old: Side; now: Side; unknown: boolean; key: string[] }> = [
-    { old, now, unknown: false, key: [] },
-  ];
-  for (let item = todo.shift(); item !== undefined; item = todo.shift()) {
-    const names = [...new Set([...item.old.keys(), ...item.now.keys()])].sort();
-    for (const name of names) {
-      const o = item.old.get(name);
-      const n = item.now.get(name);
-      const key = [...item.key, name];
-      if (o?.isDir || n?.isDir) {
-        // A listing missing on either side makes everything below it unknown.
-        const unknown =
-          item.unknown ||
-          (o?.isDir === true && o.children === undefined) ||
-          (n?.isDir === true && n.children === undefined);
-        todo.push({
-          old: o?.children ?? new Map(),
-          now: n?.children ?? new Map(),
-          unknown,
-          key,
-        });
-      }
-      yield { type: item.unknown ? 'unknown' : compare(o, n), key, old: o, new: n };
-    }
-  }
-}
-
-function pathOf(change: Change, node: Node | undefined): string {
-  return `${change.key.join('/')}${node?.isDir ? '/' : ''}`;
-}
-
-function compareKeys(a: readonly string[], b: readonly string[]): number {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    const x = a[i] as string;
-    const y = b[i] as string;
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return a.length - b.length;
 }
 
 /** The changes of the chosen part of both sides, renames found, in DVC's result shape. */
@@ -205,23 +84,16 @@ function collect(
     }
   }
   // An addition whose hash a deletion had is a rename (paired in path order, as DVC does).
-  added.sort((a, b) => compareKeys(a.key, b.key));
-  deleted.sort((a, b) => compareKeys(a.key, b.key));
-  const byHash = new Map<string, Change[]>();
-  for (const d of deleted) {
-    const hash = d.old?.hash as string;
-    byHash.set(hash, [...(byHash.get(hash) ?? []), d]);
-  }
-  for (const a of added) {
-    const hash = a.new?.hash as string;
-    const from = byHash.get(hash)?.shift();
-    if (from === undefined) result.added.push({ path: pathOf(a, a.new), hash });
-    else {
-      result.renamed.push({ path: { old: pathOf(from, from.old), new: pathOf(a, a.new) }, hash });
-    }
-  }
-  for (const rest of byHash.values()) {
-    for (const d of rest) result.deleted.push({ path: pathOf(d, d.old), hash: d.old?.hash ?? '' });
+  const pairs = findRenames(added, deleted);
+  for (const a of pairs.added)
+    result.added.push({ path: pathOf(a, a.new), hash: a.new?.hash ?? '' });
+  for (const d of pairs.deleted)
+    result.deleted.push({ path: pathOf(d, d.old), hash: d.old?.hash ?? '' });
+  for (const { from, to } of pairs.renamed) {
+    result.renamed.push({
+      path: { old: pathOf(from, from.old), new: pathOf(to, to.new) },
+      hash: to.new?.hash ?? '',
+    });
   }
   const byPath = (a: { path: string | { old: string } }, b: { path: string | { old: string } }) => {
     const x = typeof a.path === 'string' ? a.path : a.path.old;
@@ -275,10 +147,6 @@ function targetKeys(
   return keys;
 }
 
-function within(key: readonly string[], target: readonly string[]): boolean {
-  return key.length >= target.length && target.every((part, i) => key[i] === part);
-}
-
 export async function diffData(ctx: DataContext, options: DataDiffOptions): Promise<DataDiff> {
   const { root, usesGit } = ctx.repo;
   if (!usesGit) {
@@ -321,6 +189,6 @@ export async function diffData(ctx: DataContext, options: DataDiffOptions): Prom
       ? []
       : targetKeys(ctx, targets, options.cwd ?? root, [...oldEntries, ...newEntries], [old, now]);
   const selected = (key: readonly string[]) =>
-    keys.length === 0 || keys.some((target) => within(key, target));
+    keys.length === 0 || keys.some((target) => isBelow(key, target));
   return collect(ctx, old, now, selected, bSha === undefined);
 }
