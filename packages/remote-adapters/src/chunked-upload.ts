@@ -52,10 +52,21 @@ export async function chunkedUpload<Session, Part>(
     const bytes = Buffer.from(body.buffer, body.byteOffset, body.length);
     return run(() => steps.single(bytes));
   }
-  const peeked = await kit.run('write', key, () => peekBody(openBody(body), options.partSize), {
-    signal,
-    retry: false,
-  });
+  // Part buffers are reused once their part is stored: memory stays at about
+  // (concurrency + 3) × partSize however large the body, with no garbage per part.
+  const spare: Buffer[] = [];
+  const owned = new WeakSet<Buffer>();
+  const take = () => {
+    const buffer = spare.pop() ?? Buffer.allocUnsafe(options.partSize);
+    owned.add(buffer);
+    return buffer;
+  };
+  const peeked = await kit.run(
+    'write',
+    key,
+    () => peekBody(openBody(body), options.partSize, take),
+    { signal, retry: false },
+  );
   if (peeked.rest === undefined) {
     checkBodySize(kit, key, peeked.first.length, size);
     return run(() => steps.single(peeked.first));
@@ -74,6 +85,7 @@ export async function chunkedUpload<Session, Part>(
       const sending = run(() => steps.part(session, at, chunk)).then(
         (part) => {
           parts[at] = part;
+          if (owned.has(chunk)) spare.push(chunk);
         },
         (error: unknown) => {
           failure ??= error;

@@ -33,21 +33,30 @@ export function toBytes(chunk: unknown): Buffer {
 /**
  * Cuts a byte stream into buffers of exactly `size` bytes (the last one shorter). Always yields at
  * least one buffer, an empty one for an empty stream, so callers can treat "one chunk" as "one
- * request".
+ * request". With `buffers`, each full chunk is copied into a buffer of `size` bytes it supplies
+ * (one the caller is done with), so a long upload does not leave a chunk of garbage per part.
  */
 export async function* fixedChunks(
   source: AsyncIterable<unknown>,
   size: number,
+  buffers?: () => Buffer,
 ): AsyncGenerator<Buffer, void, undefined> {
   let parts: Buffer[] = [];
   let length = 0;
   let yielded = false;
+  const full = (pieces: Buffer[]) => {
+    if (buffers === undefined) return Buffer.concat(pieces, size);
+    const target = buffers();
+    let at = 0;
+    for (const piece of pieces) at += piece.copy(target, at);
+    return target;
+  };
   for await (const raw of source) {
     let buf = toBytes(raw);
     while (length + buf.length >= size) {
       const take = size - length;
       parts.push(buf.subarray(0, take));
-      yield Buffer.concat(parts, size);
+      yield full(parts);
       yielded = true;
       parts = [];
       length = 0;
@@ -71,8 +80,12 @@ export interface PeekedBody {
   rest: AsyncGenerator<Buffer, void, undefined> | undefined;
 }
 
-export async function peekBody(stream: Readable, chunkSize: number): Promise<PeekedBody> {
-  const chunks = fixedChunks(stream, chunkSize);
+export async function peekBody(
+  stream: Readable,
+  chunkSize: number,
+  buffers?: () => Buffer,
+): Promise<PeekedBody> {
+  const chunks = fixedChunks(stream, chunkSize, buffers);
   const first = await chunks.next();
   if (first.done) return { first: Buffer.alloc(0), rest: undefined };
   if (first.value.length < chunkSize) return { first: first.value, rest: undefined };
