@@ -230,6 +230,10 @@ export const commands: CommandTree = {
   exp: {
     summary: 'Experiments: pipeline runs with changed params, kept as git refs (dvc exp).',
     subcommands: {
+      diff: {
+        summary: 'Show how metrics and params changed between experiments (dvc exp diff).',
+        load: load(() => import('./commands/exp-diff.js')),
+      },
       run: {
         summary: 'Run the pipeline as an experiment, in an isolated copy of the workspace.',
         load: load(() => import('./commands/exp-run.js')),

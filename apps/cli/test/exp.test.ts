@@ -129,6 +129,21 @@ describe('cairn exp', () => {
     expect(table.stdout).toMatch(/\| main +\|/);
     expect(table.stdout).toMatch(/\| [├└]── [0-9a-f]{7} \[lr-one\] +\| [^|]+\| 20 +\| 2 +\| 1 +\|/);
 
+    // exp diff: a git revision against an experiment name, metrics then params.
+    const diff = await cairn(['exp', 'diff', 'main', 'lr-one', '--json'], { cwd: dir });
+    expect(diff.exitCode, diff.stderr).toBe(0);
+    expect(JSON.parse(diff.stdout)).toEqual({
+      metrics: { 'metrics.json': { score: { old: 10, new: 20, diff: 10 } } },
+      params: { 'params.yaml': { 'train.lr': { old: 0.5, new: 1, diff: 0.5 } } },
+    });
+    const diffText = await cairn(['exp', 'diff', 'main', 'lr-one'], { cwd: dir });
+    expect(diffText.stdout).toMatch(
+      /^Path +Metric +main +lr-one +Change\nmetrics\.json +score +10 +20 +10\n\nPath +Param +main +lr-one +Change\nparams\.yaml +train\.lr +0\.5 +1 +0\.5$/,
+    );
+    expect((await cairn(['exp', 'diff', 'no-such-exp'], { cwd: dir })).stderr).toContain(
+      "experiment 'no-such-exp' does not exist",
+    );
+
     // Each experiment is a commit on the baseline holding dvc.lock, params and metrics; its
     // cached outputs are in the shared cache.
     const ref = `refs/exps/${head.slice(0, 2)}/${head.slice(2)}/lr-one`;

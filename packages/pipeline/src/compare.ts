@@ -150,6 +150,8 @@ export interface DiffTableOptions {
   noPath?: boolean;
   /** Round floats to this many digits (metrics: 5 by default). */
   precision?: number;
+  /** The Change cell of a value without a difference (not numbers): `-` unless given. */
+  onEmptyDiff?: string;
 }
 
 /** DVC's `diff_table`: Path, Metric/Param, a_rev, b_rev, Change; keys sorted within a file. */
@@ -163,7 +165,9 @@ export function diffTable(diff: DiffResult, options: DiffTableOptions): Table {
     for (const key of pySort(Object.keys(items))) {
       const item = items[key] as DiffItem;
       const row = [file, key, fill(item.old), fill(item.new)];
-      if (options.showChanges !== false) row.push(fill(item.diff));
+      if (options.showChanges !== false) {
+        row.push('diff' in item ? fill(item.diff) : (options.onEmptyDiff ?? '-'));
+      }
       rows.push(row);
     }
   }

@@ -2,11 +2,12 @@
  * `repo.experiments`: DVC-style experiments (`dvc exp run | show | apply | remove | list`) on
  * top of `repro`, stored as git refs under `refs/exps/` and data in the shared cache.
  */
-import { headSha } from '@cairn/core-io';
+import { headSha, resolveRev } from '@cairn/core-io';
+import { CairnError } from '@cairn/types';
 import type { Repo } from '../repo.js';
 import { applyExperiment, type ExpApplyOptions, type ExpApplyResult } from './apply.js';
 import { type ExpListEntry, listExperiments } from './list.js';
-import type { ExpRef } from './refs.js';
+import { type ExpRef, resolveExperiment } from './refs.js';
 import { type ExpRemoveOptions, removeExperiments } from './remove.js';
 import { type ExpRunOptions, type ExpRunResult, runExperiment } from './run.js';
 import { type ExpShowOptions, type ExpState, showExperiments } from './show.js';
@@ -37,6 +38,20 @@ export class Experiments {
   /** Deletes experiments (their refs); returns what was removed. */
   async remove(names: readonly string[], options: ExpRemoveOptions = {}): Promise<ExpRef[]> {
     return removeExperiments(this.repo.root, await headSha(this.repo.root), names, options);
+  }
+
+  /**
+   * The commit a revision names: a git revision first (branch, tag, sha), else an experiment
+   * (name or full ref), as DVC resolves `exp diff`'s revisions.
+   */
+  async revision(name: string): Promise<string> {
+    const { root } = this.repo;
+    try {
+      return await resolveRev(root, name);
+    } catch (error) {
+      if (!(error instanceof CairnError) || error.code !== 'CAIRN_GIT_UNKNOWN_REV') throw error;
+    }
+    return (await resolveExperiment(root, name, await headSha(root))).rev;
   }
 
   /** Experiment names of HEAD's baseline, or of every baseline (`allCommits`). */
