@@ -65,6 +65,14 @@ export const commands: CommandTree = {
     summary: 'Run the pipeline stages whose command, deps, params or outs changed.',
     load: load(() => import('./commands/repro.js')),
   },
+  freeze: {
+    summary: 'Freeze stages or .dvc files: repro leaves them alone (dvc freeze).',
+    load: load(() => import('./commands/freeze.js')),
+  },
+  unfreeze: {
+    summary: 'Unfreeze stages or .dvc files (dvc unfreeze).',
+    load: load(() => import('./commands/unfreeze.js')),
+  },
   gc: {
     summary: 'Delete cache objects that nothing in the chosen scope references.',
     load: load(() => import('./commands/gc.js')),

@@ -324,6 +324,11 @@ describe('cairn stage add', () => {
     expect((await run('cat', ['.gitignore'], dir)).trim()).toBe('/up.txt');
 
     expect((await cairn(['stage', 'list'], { cwd: dir })).stdout).toBe('prep  Outputs up.txt');
+    expect((await cairn(['freeze', 'prep'], { cwd: dir })).exitCode).toBe(0);
+    expect((await cairn(['repro'], { cwd: dir })).stdout).toContain(
+      "Stage 'prep' is frozen, skipping",
+    );
+    expect((await cairn(['unfreeze', 'prep'], { cwd: dir })).exitCode).toBe(0);
 
     const again = await cairn(['stage', 'add', '-n', 'prep', '--', 'true'], { cwd: dir });
     expect(again.exitCode).toBe(1);

@@ -32,6 +32,7 @@ import { unprotectTargets } from './data/unprotect.js';
 import { Experiments } from './experiments/experiments.js';
 import { type InitOptions, initRepo } from './init.js';
 import { DVC_DIR, findRepoRoot } from './paths.js';
+import { setFrozen } from './pipeline/freeze.js';
 import { type ReproOptions, type ReproResult, reproduce } from './pipeline/repro.js';
 import { addStage, type StageAddOptions, type StageAddResult } from './pipeline/stage-add.js';
 import { pipelineStatus } from './pipeline/stage-status.js';
@@ -301,6 +302,20 @@ export class Repo {
   async addStage(options: StageAddOptions & DataOptions): Promise<StageAddResult> {
     return DataContext.run(this, { ...options, write: 'stage add' }, (ctx) =>
       addStage(ctx, { ...options, cwd: options.cwd ?? this.root }),
+    );
+  }
+
+  /** Mark stages or `.dvc` files frozen (`repro` skips them), as `dvc freeze`; returns them. */
+  async freeze(targets: readonly string[], options: DataOptions = {}): Promise<string[]> {
+    return DataContext.run(this, { ...options, write: 'freeze' }, (ctx) =>
+      setFrozen(ctx, targets, true, options.cwd ?? this.root),
+    );
+  }
+
+  /** Undo `freeze` (`dvc unfreeze`). */
+  async unfreeze(targets: readonly string[], options: DataOptions = {}): Promise<string[]> {
+    return DataContext.run(this, { ...options, write: 'unfreeze' }, (ctx) =>
+      setFrozen(ctx, targets, false, options.cwd ?? this.root),
     );
   }
 

@@ -141,3 +141,43 @@ describe('addStage (dvc stage add)', () => {
     expect(readFileSync(join(repo.root, 'a.txt'), 'utf8')).toBe('a\n');
   });
 });
+
+describe('freeze / unfreeze (dvc freeze)', () => {
+  it('adds and removes frozen: true on the stage or pointer file only; repro skips frozen stages', async () => {
+    const repo = await newRepo();
+    const yaml = [
+      'stages:',
+      '  copy:  # keep this comment',
+      '    cmd: cp raw.txt copy.txt',
+      '    deps:',
+      '    - raw.txt',
+      '    outs:',
+      '    - copy.txt',
+      '  other:',
+      '    cmd: echo hi',
+      '',
+    ].join('\n');
+    writeTree(repo.root, { 'dvc.yaml': yaml, 'raw.txt': 'raw\n', 'data.csv': 'a\n' });
+    await repo.add(['data.csv']);
+    const pointer = readFileSync(join(repo.root, 'data.csv.dvc'), 'utf8');
+
+    expect(await repo.freeze(['copy', 'data.csv.dvc'])).toEqual(['copy', 'data.csv.dvc']);
+    expect(readFileSync(join(repo.root, 'dvc.yaml'), 'utf8')).toBe(
+      yaml.replace('    - copy.txt\n', '    - copy.txt\n    frozen: true\n'),
+    );
+    expect(readFileSync(join(repo.root, 'data.csv.dvc'), 'utf8')).toBe(`${pointer}frozen: true\n`);
+    expect((await repo.repro()).stages.map((s) => [s.stage, s.action])).toEqual(
+      expect.arrayContaining([['copy', 'frozen']]),
+    );
+    // Freezing again changes nothing.
+    await repo.freeze(['copy']);
+    expect(readFileSync(join(repo.root, 'dvc.yaml'), 'utf8')).toContain('frozen: true\n  other:');
+
+    expect(await repo.unfreeze(['copy', 'data.csv.dvc'])).toEqual(['copy', 'data.csv.dvc']);
+    expect(readFileSync(join(repo.root, 'dvc.yaml'), 'utf8')).toBe(yaml);
+    expect(readFileSync(join(repo.root, 'data.csv.dvc'), 'utf8')).toBe(pointer);
+    await expect(repo.freeze(['nope'])).rejects.toMatchObject({
+      code: 'CAIRN_PIPELINE_TARGET_NOT_FOUND',
+    });
+  });
+});

@@ -1,0 +1,3 @@
+import { freezeCommand } from '../freeze-command.js';
+
+export default freezeCommand(false);
