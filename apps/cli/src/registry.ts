@@ -182,6 +182,10 @@ export const commands: CommandTree = {
     summary: 'Validate a capture folder and copy it into data/captures/<experiment>/<run_id>/.',
     load: load(() => import('./commands/ingest.js')),
   },
+  install: {
+    summary: 'Install git hooks that keep data in step with git (dvc install).',
+    load: load(() => import('./commands/install.js')),
+  },
   doctor: {
     summary: 'Show versions, platform, cache link types and configured remotes.',
     load: load(() => import('./commands/doctor.js')),

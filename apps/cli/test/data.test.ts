@@ -213,6 +213,35 @@ describe('cairn add / status / checkout', () => {
     expect(JSON.parse(json.stdout)).toEqual({ uncommitted: { modified: ['data/'] } });
   });
 
+  it('install writes git hooks that check out the data on a branch switch', async () => {
+    const dir = await initRepo();
+    writeFileSync(join(dir, 'model.bin'), 'v1');
+    await cairn(['add', 'model.bin'], { cwd: dir });
+    await run('git', ['add', '-A'], dir);
+    await run('git', ['commit', '-qm', 'v1'], dir);
+    const installed = await cairn(['install', '--json'], { cwd: dir });
+    expect(JSON.parse(installed.stdout).hooks).toEqual(
+      ['post-checkout', 'pre-commit', 'pre-push'].map((h) => join(dir, '.git', 'hooks', h)),
+    );
+    await run('git', ['checkout', '-q', '-b', 'v2'], dir);
+    writeFileSync(join(dir, 'model.bin'), 'v2');
+    await cairn(['add', 'model.bin'], { cwd: dir });
+    await run('git', ['commit', '-qam', 'v2'], dir);
+    await run('git', ['checkout', '-q', 'main'], dir);
+    expect(readFileSync(join(dir, 'model.bin'), 'utf8')).toBe('v1');
+    await run('git', ['checkout', '-q', 'v2'], dir);
+    expect(readFileSync(join(dir, 'model.bin'), 'utf8')).toBe('v2');
+    // Installing again refreshes Cairn's hooks; someone else's is left alone.
+    expect((await cairn(['install'], { cwd: dir })).exitCode).toBe(0);
+    writeFileSync(join(dir, '.git', 'hooks', 'pre-push'), '#!/bin/sh\necho mine\n');
+    const refused = await cairn(['install'], { cwd: dir });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain("git hooks already exist and are not Cairn's");
+    expect(readFileSync(join(dir, '.git', 'hooks', 'pre-push'), 'utf8')).toBe(
+      '#!/bin/sh\necho mine\n',
+    );
+  });
+
   it('exits 1 and names the file when an object is missing', async () => {
     const dir = await initRepo();
     writeFileSync(join(dir, 'model.bin'), 'weights');

@@ -64,6 +64,7 @@ export {
   formatCell,
   formatCreated,
 } from './experiments/table.js';
+export { HOOKS, type HookName, type InstallHooksOptions } from './hooks.js';
 export {
   DVC_GITIGNORE,
   DVCIGNORE_TEMPLATE,

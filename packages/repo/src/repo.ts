@@ -5,7 +5,7 @@
 
 import { join, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { DvcConfig, LinkType } from '@cairn/types';
+import { CairnError, type DvcConfig, type LinkType } from '@cairn/types';
 import {
   CONFIG_LEVELS,
   type ConfigLevel,
@@ -30,6 +30,7 @@ import { computeStatus, type StatusReport } from './data/status.js';
 import { selectEntries } from './data/targets.js';
 import { unprotectTargets } from './data/unprotect.js';
 import { Experiments } from './experiments/experiments.js';
+import { type InstallHooksOptions, installHooks } from './hooks.js';
 import { type InitOptions, initRepo } from './init.js';
 import { DVC_DIR, findRepoRoot } from './paths.js';
 import { setFrozen } from './pipeline/freeze.js';
@@ -317,6 +318,19 @@ export class Repo {
     return DataContext.run(this, { ...options, write: 'unfreeze' }, (ctx) =>
       setFrozen(ctx, targets, false, options.cwd ?? this.root),
     );
+  }
+
+  /**
+   * Git hooks that keep the data in step with git (`dvc install`): checkout after a branch
+   * switch, status before a commit, push before a push. Returns the hook files written.
+   */
+  async installHooks(options: InstallHooksOptions = {}): Promise<string[]> {
+    if (!this.usesGit) {
+      throw new CairnError('CAIRN_NO_GIT', 'git hooks need git, and this repository has none', {
+        hint: 'initialise git first',
+      });
+    }
+    return installHooks(this.root, options);
   }
 
   /** DVC-style experiments: `run`, `show`, `apply`, `remove`, `list` (src/experiments/). */
