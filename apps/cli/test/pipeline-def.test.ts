@@ -338,3 +338,28 @@ describe('cairn stage add', () => {
     expect((await run('cat', ['dvc.yaml'], dir)).trim()).toBe(yaml);
   });
 });
+
+describe('cairn repro -k / --ignore-errors', () => {
+  it('keeps going past a failed stage and exits 1; --ignore-errors exits 0', async () => {
+    const dir = await gitRepo();
+    await cairn(['init'], { cwd: dir });
+    write(dir, {
+      'dvc.yaml':
+        'stages:\n  broken:\n    cmd: exit 3\n    outs:\n    - a.txt\n  apart:\n    cmd: echo c > c.txt\n    outs:\n    - c.txt\n',
+    });
+    const kept = await cairn(['repro', '-k', '--no-manifests', '--json'], { cwd: dir });
+    expect(kept.exitCode).toBe(1);
+    expect(kept.stderr).toContain("failed to reproduce 'broken'");
+    expect((await run('cat', ['c.txt'], dir)).trim()).toBe('c');
+    const ignored = await cairn(['repro', '--ignore-errors', '--no-manifests', '--json'], {
+      cwd: dir,
+    });
+    expect(ignored.exitCode).toBe(0);
+    expect(JSON.parse(ignored.stdout).stages).toEqual([
+      expect.objectContaining({ stage: 'broken', action: 'failed' }),
+      expect.objectContaining({ stage: 'apart', action: 'skipped' }),
+    ]);
+    const both = await cairn(['repro', '-k', '--ignore-errors'], { cwd: dir });
+    expect(both.exitCode).toBe(2);
+  });
+});

@@ -181,3 +181,61 @@ describe('freeze / unfreeze (dvc freeze)', () => {
     });
   });
 });
+
+describe('repro onError (dvc repro --keep-going / --ignore-errors)', () => {
+  it('keep-going skips what depends on a failed stage and runs the rest, then fails', async () => {
+    const repo = await newRepo();
+    writeTree(repo.root, {
+      'dvc.yaml': [
+        'stages:',
+        '  broken:',
+        '    cmd: exit 3',
+        '    outs:',
+        '    - a.txt',
+        '  after:',
+        '    cmd: cp a.txt b.txt',
+        '    deps:',
+        '    - a.txt',
+        '    outs:',
+        '    - b.txt',
+        '  apart:',
+        '    cmd: echo c > c.txt',
+        '    outs:',
+        '    - c.txt',
+        '',
+      ].join('\n'),
+    });
+    const lines: string[] = [];
+    const failure = await repo
+      .repro({ onError: 'keep-going', onMessage: (l) => lines.push(l), manifests: false })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(failure).toMatchObject({
+      code: 'CAIRN_REPRO_FAILED',
+      message: "failed to reproduce 'broken'",
+    });
+    const stages = (failure as { details: { stages: Array<{ stage: string; action: string }> } })
+      .details.stages;
+    expect(Object.fromEntries(stages.map((s) => [s.stage, s.action]))).toEqual({
+      broken: 'failed',
+      after: 'not run',
+      apart: 'ran',
+    });
+    expect(lines).toContain("Stage 'after' will be skipped due to this failure");
+    expect(readFileSync(join(repo.root, 'c.txt'), 'utf8')).toBe('c\n');
+    expect(readFileSync(join(repo.root, 'dvc.lock'), 'utf8')).toContain('  apart:');
+
+    // ignore: every stage is tried, and the run does not fail.
+    const ignored = await repo.repro({ onError: 'ignore', manifests: false });
+    expect(Object.fromEntries(ignored.stages.map((s) => [s.stage, s.action]))).toEqual({
+      broken: 'failed',
+      after: 'failed',
+      apart: 'skipped',
+    });
+    await expect(repo.repro({ manifests: false })).rejects.toMatchObject({
+      code: expect.not.stringMatching(/^CAIRN_REPRO_FAILED$/),
+    });
+  });
+});

@@ -1,4 +1,5 @@
 import { Repo } from '@cairn/repo';
+import { usageError } from '@cairn/types';
 import { defineCommand } from '../command.js';
 
 export default defineCommand({
@@ -23,7 +24,22 @@ export default defineCommand({
       short: 'p',
       description: 'The whole pipeline each target belongs to.',
     },
+    'all-pipelines': {
+      type: 'boolean',
+      short: 'P',
+      description: 'Every pipeline of the repository (as with no targets).',
+    },
+    glob: { type: 'boolean', description: 'Targets are wildcard patterns over stage names.' },
     dry: { type: 'boolean', description: 'Print what would run; run nothing.' },
+    'keep-going': {
+      type: 'boolean',
+      short: 'k',
+      description: 'After a failure, run the stages that do not depend on it, then fail.',
+    },
+    'ignore-errors': {
+      type: 'boolean',
+      description: 'After a failure, run every other stage too, and do not fail.',
+    },
     'set-param': {
       type: 'string',
       short: 'S',
@@ -40,15 +56,36 @@ export default defineCommand({
       variadic: true,
     },
   ],
-  exitCodes: { 1: 'a stage failed (its command, a missing output or dependency)' },
-  examples: ['cairn repro', 'cairn repro train', 'cairn repro -f -s evaluate', 'cairn repro --dry'],
+  exitCodes: {
+    1: 'a stage failed (its command, a missing output or dependency); with -k, after the others ran',
+  },
+  examples: [
+    'cairn repro',
+    'cairn repro train',
+    'cairn repro -f -s evaluate',
+    'cairn repro --dry',
+    "cairn repro -k --glob 'train-*'",
+  ],
   async run({ positionals, options, cwd, env, json, quiet, stdout, stderr, onProgress, signal }) {
     const repo = Repo.open(cwd, { env });
     const say = (line: string) => {
       if (!quiet) (json ? stderr : stdout).write(`${line}\n`);
     };
+    if (options['all-pipelines'] && positionals.length > 0) {
+      throw usageError('-P/--all-pipelines takes no targets');
+    }
+    if (options['keep-going'] && options['ignore-errors']) {
+      throw usageError('choose one of -k/--keep-going and --ignore-errors');
+    }
+    const onError = options['keep-going']
+      ? 'keep-going'
+      : options['ignore-errors']
+        ? 'ignore'
+        : 'fail';
     const result = await repo.repro({
       targets: positionals,
+      onError,
+      glob: options.glob,
       cwd,
       force: options.force,
       single: options['single-item'],
@@ -62,7 +99,7 @@ export default defineCommand({
       onProgress,
       signal,
     });
-    const ran = result.stages.filter((s) => s.action === 'ran').length;
+    const ran = result.stages.filter((s) => s.action === 'ran' || s.action === 'failed').length;
     const text =
       result.stages.length === 0
         ? 'There are no stages to reproduce.'

@@ -56,6 +56,14 @@ export interface ReproOptions {
   pipeline?: boolean;
   /** Say what would run without running anything. */
   dry?: boolean;
+  /**
+   * What a failing stage does (DVC's `--keep-going` / `--ignore-errors`): `fail` stops the run
+   * (default); `keep-going` skips the stages downstream of it, runs the others, then fails;
+   * `ignore` goes on with every stage and does not fail.
+   */
+  onError?: 'fail' | 'keep-going' | 'ignore';
+  /** Targets are wildcard patterns over stage names (`train-*`). */
+  glob?: boolean;
   /** `[file:]key=value` params overrides applied before anything runs (`-S`). */
   set?: readonly string[];
   /** Experiment name recorded in the step manifests (`runs/<experiment>/…`; default `pipeline`). */
@@ -69,7 +77,16 @@ export interface ReproOptions {
   signal?: AbortSignal;
 }
 
-export type StageAction = 'ran' | 'skipped' | 'checked out' | 'frozen' | 'would run';
+export type StageAction =
+  | 'ran'
+  | 'skipped'
+  | 'checked out'
+  | 'frozen'
+  | 'would run'
+  /** It failed (with `onError` keep-going or ignore). */
+  | 'failed'
+  /** Not run because a stage upstream of it failed (keep-going). */
+  | 'not run';
 
 export interface ReproStage {
   /** DVC's addressing: `train`, `sub/dvc.yaml:train`. */
@@ -114,6 +131,7 @@ function selected(pipeline: Pipeline, options: ReproOptions): Stage[] {
     ...(options.cwd ? { cwd: options.cwd } : {}),
     ...(options.downstream ? { downstream: true } : {}),
     ...(options.pipeline ? { pipeline: true } : {}),
+    ...(options.glob ? { glob: true } : {}),
   };
   const nodes: PipelineNode[] =
     options.single && targets.length > 0
@@ -135,52 +153,104 @@ export async function reproduce(ctx: DataContext, options: ReproOptions): Promis
   const stages = selected(pipeline, { ...options, cwd: cwdRel });
   const result: ReproResult = { stages: [], lockFiles: [], paramsChanged };
   let run: RunHandle | undefined;
-  const experiment = options.experiment ?? 'pipeline';
-
+  const onError = options.onError ?? 'fail';
+  const failed: Stage[] = [];
+  /** Stages not to run, and the failed stage upstream of each. */
+  const blocked = new Map<Stage, Stage>();
   for (const stage of stages) {
     options.signal?.throwIfAborted();
-    const lock = (await readLock(source, stage.dvcfile))?.stages[stage.name];
-    const { state } = await measureStage(ctx, root, source, stage, lock);
-    const changes = stageStatus(stage, lock, state);
-    if (stage.frozen) {
-      say(`Stage '${stage.addressing}' is frozen, skipping`);
-      result.stages.push({ stage: stage.addressing, action: 'frozen', changes });
+    const cause = blocked.get(stage);
+    if (cause) {
+      result.stages.push({ stage: stage.addressing, action: 'not run', changes: [] });
       continue;
     }
-    if (!options.force && changes.length === 0) {
-      say(`Stage '${stage.addressing}' didn't change, skipping`);
-      result.stages.push({ stage: stage.addressing, action: 'skipped', changes });
-      continue;
-    }
-    if (!options.force && lock && onlyOutputsChanged(changes) && canCheckOut(stage, changes)) {
-      if (options.dry) {
-        say(`Stage '${stage.addressing}' is cached - would check out its outputs`);
-        result.stages.push({ stage: stage.addressing, action: 'would run', changes });
-        continue;
+    try {
+      run = await reproduceStage(ctx, stage, options, result, run);
+    } catch (error) {
+      if (onError === 'fail' || options.signal?.aborted) throw error;
+      failed.push(stage);
+      const message = error instanceof Error ? error.message : String(error);
+      say(`${message}${onError === 'ignore' ? ' (ignored)' : ''}`);
+      result.stages.push({ stage: stage.addressing, action: 'failed', changes: [] });
+      if (onError === 'keep-going') {
+        const below = pipeline.dag
+          .select([stage], { downstream: true })
+          .filter((n): n is Stage => n !== stage && n.kind === 'stage');
+        for (const n of below) if (!blocked.has(n)) blocked.set(n, stage);
+        if (below.length > 0) {
+          const names = below.map((n) => `'${n.addressing}'`).join(', ');
+          say(
+            `${below.length > 1 ? 'Stages' : 'Stage'} ${names} will be skipped due to this failure`,
+          );
+        }
       }
-      say(`Stage '${stage.addressing}' is cached - skipping run, checking out outputs`);
-      await checkOutStage(ctx, stage);
-      result.stages.push({ stage: stage.addressing, action: 'checked out', changes });
-      continue;
     }
-    say(`Running stage '${stage.addressing}':`);
-    for (const command of stage.commands) say(`> ${command}`);
-    if (options.dry) {
-      result.stages.push({ stage: stage.addressing, action: 'would run', changes });
-      continue;
-    }
-    if (options.manifests !== false) run ??= await createRun({ root, experiment });
-    const lockFile = lockPathFor(stage.dvcfile);
-    const existed = existsSync(join(root, lockFile));
-    const ran = await runStage(ctx, stage, options, run);
-    if (!result.lockFiles.includes(lockFile)) result.lockFiles.push(lockFile);
-    say(`${existed ? 'Updating' : 'Generating'} lock file '${lockFile}'`);
-    result.stages.push({ stage: stage.addressing, action: 'ran', changes, ...ran });
   }
   if (result.stages.some((s) => s.action === 'ran')) {
     say('Use `cairn push` to send your updates to remote storage.');
   }
+  if (failed.length > 0 && onError !== 'ignore') {
+    const names = failed.map((s) => `'${s.addressing}'`).join(', ');
+    throw new CairnError(
+      'CAIRN_REPRO_FAILED',
+      `failed to reproduce${failed.length > 1 ? ' stages:' : ''} ${names}`,
+      { details: { stages: result.stages, lockFiles: result.lockFiles } },
+    );
+  }
   return result;
+}
+
+/** One stage of `reproduce`: skipped, checked out, or run; returns the run folder in use. */
+async function reproduceStage(
+  ctx: DataContext,
+  stage: Stage,
+  options: ReproOptions,
+  result: ReproResult,
+  current: RunHandle | undefined,
+): Promise<RunHandle | undefined> {
+  const root = ctx.repo.root;
+  const say = options.onMessage ?? (() => {});
+  const source = workspaceSource(root);
+  let run = current;
+  const lock = (await readLock(source, stage.dvcfile))?.stages[stage.name];
+  const { state } = await measureStage(ctx, root, source, stage, lock);
+  const changes = stageStatus(stage, lock, state);
+  if (stage.frozen) {
+    say(`Stage '${stage.addressing}' is frozen, skipping`);
+    result.stages.push({ stage: stage.addressing, action: 'frozen', changes });
+    return run;
+  }
+  if (!options.force && changes.length === 0) {
+    say(`Stage '${stage.addressing}' didn't change, skipping`);
+    result.stages.push({ stage: stage.addressing, action: 'skipped', changes });
+    return run;
+  }
+  if (!options.force && lock && onlyOutputsChanged(changes) && canCheckOut(stage, changes)) {
+    if (options.dry) {
+      say(`Stage '${stage.addressing}' is cached - would check out its outputs`);
+      result.stages.push({ stage: stage.addressing, action: 'would run', changes });
+      return run;
+    }
+    say(`Stage '${stage.addressing}' is cached - skipping run, checking out outputs`);
+    await checkOutStage(ctx, stage);
+    result.stages.push({ stage: stage.addressing, action: 'checked out', changes });
+    return run;
+  }
+  say(`Running stage '${stage.addressing}':`);
+  for (const command of stage.commands) say(`> ${command}`);
+  if (options.dry) {
+    result.stages.push({ stage: stage.addressing, action: 'would run', changes });
+    return run;
+  }
+  if (options.manifests !== false)
+    run ??= await createRun({ root, experiment: options.experiment ?? 'pipeline' });
+  const lockFile = lockPathFor(stage.dvcfile);
+  const existed = existsSync(join(root, lockFile));
+  const ran = await runStage(ctx, stage, options, run);
+  if (!result.lockFiles.includes(lockFile)) result.lockFiles.push(lockFile);
+  say(`${existed ? 'Updating' : 'Generating'} lock file '${lockFile}'`);
+  result.stages.push({ stage: stage.addressing, action: 'ran', changes, ...ran });
+  return run;
 }
 
 /** Every changed output is cached, and in the cache at its locked version. */
