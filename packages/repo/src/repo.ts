@@ -16,6 +16,7 @@ import {
 import { parseConfigKey, readDocument, setConfigValue, unsetConfigValue } from './config/edit.js';
 import type { IniValue } from './config/ini.js';
 import { type AddOptions, type AddResult, addTargets } from './data/add.js';
+import { addToOut } from './data/add-out.js';
 import { type CheckoutOptions, type CheckoutResult, checkoutEntries } from './data/checkout.js';
 import { type CommitResult, commitEntries } from './data/commit.js';
 import { DataContext, type OperationOptions } from './data/context.js';
@@ -199,8 +200,11 @@ export class Repo {
     targets: readonly string[],
     options: DataOptions & AddOptions = {},
   ): Promise<AddResult[]> {
-    return DataContext.run(this, { ...options, write: `add ${targets.join(' ')}` }, (ctx) =>
-      addTargets(ctx, targets, options.cwd ?? this.root, options),
+    const cwd = options.cwd ?? this.root;
+    return DataContext.run(this, { ...options, write: `add ${targets.join(' ')}` }, async (ctx) =>
+      options.out === undefined
+        ? addTargets(ctx, targets, cwd, options)
+        : [await addToOut(ctx, targets, options.out, cwd, options)],
     );
   }
 

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { ObjectStore } from '@cairn/cache';
 import { describe, expect, it } from 'vitest';
 import vectors from './fixtures/dvc-test-vectors.json' with { type: 'json' };
-import { git, newRepo, writeTree } from './helpers.js';
+import { git, newRepo, tempDir, writeTree } from './helpers.js';
 
 function readTree(root: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -562,6 +562,35 @@ describe('status, commit, remove, gc, read', () => {
     await expect(repo.add(['*.parquet'], { glob: true })).rejects.toMatchObject({
       code: 'CAIRN_GLOB_NO_MATCH',
       message: "Glob ['*.parquet'] has no matches.",
+    });
+  });
+
+  it('add with out tracks data from outside the repository under a path of it', async () => {
+    const repo = await newRepo();
+    const outside = tempDir();
+    writeTree(outside, { 'images/a.png': 'png-a', 'images/b.png': 'png-b', 'labels.csv': 'l' });
+    const [added] = await repo.add([join(outside, 'images')], { out: 'data/images' });
+    expect(added).toMatchObject({ path: 'data/images', pointer: 'data/images.dvc', nfiles: 2 });
+    expect(readTree(join(repo.root, 'data', 'images'))).toEqual({
+      'a.png': 'png-a',
+      'b.png': 'png-b',
+    });
+    expect(readFileSync(join(repo.root, 'data', '.gitignore'), 'utf8')).toBe('/images\n');
+    expect(readTree(join(outside, 'images'))).toEqual({ 'a.png': 'png-a', 'b.png': 'png-b' });
+    expect(await repo.status()).toEqual({});
+
+    await expect(
+      repo.add([join(outside, 'labels.csv')], { out: 'data/images' }),
+    ).rejects.toMatchObject({
+      code: 'CAIRN_OUTPUT_EXISTS',
+    });
+    await repo.add([join(outside, 'labels.csv')], { out: 'data/images', force: true });
+    expect(readFileSync(join(repo.root, 'data', 'images'), 'utf8')).toBe('l');
+    expect(await repo.status()).toEqual({});
+    await expect(
+      repo.add([join(outside, 'labels.csv')], { out: '../elsewhere' }),
+    ).rejects.toMatchObject({
+      code: 'CAIRN_OUTSIDE_REPO',
     });
   });
 

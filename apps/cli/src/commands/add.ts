@@ -10,6 +10,13 @@ export default defineCommand({
     'target to the .gitignore beside it. The workspace is linked per cache.type; an existing\n' +
     'pointer keeps its comments and extra fields.',
   options: {
+    out: {
+      type: 'string',
+      short: 'o',
+      valueName: '<path>',
+      description: 'Track the target (which may be outside the repository) under this path.',
+    },
+    force: { type: 'boolean', short: 'f', description: 'With -o: replace what is at the path.' },
     glob: {
       type: 'boolean',
       description: 'Expand wildcards in the targets (*, ?, [...], ** for any folders).',
@@ -27,6 +34,7 @@ export default defineCommand({
     'cairn add images/ && git add images.dvc .gitignore',
     'cairn add --no-commit big/ && cairn commit big.dvc',
     "cairn add --glob 'data/*.csv'",
+    'cairn add /mnt/share/images -o data/images',
   ],
   async run({ positionals, options, cwd, env, onProgress, signal }) {
     const repo = Repo.open(cwd, { env });
@@ -37,6 +45,8 @@ export default defineCommand({
       signal,
       noCommit,
       glob: options.glob,
+      force: options.force,
+      ...(options.out === undefined ? {} : { out: options.out }),
     });
     const lines = results.map(
       (r) =>

@@ -5,7 +5,7 @@
  */
 import { existsSync, lstatSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { git, globPaths, Linker } from '@cairn/core-io';
+import { type DvcIgnore, git, globPaths, Linker } from '@cairn/core-io';
 import { CairnError, usageError } from '@cairn/types';
 import { mapLimit } from './concurrency.js';
 import type { DataContext } from './context.js';
@@ -36,6 +36,13 @@ export interface AddOptions {
   noCommit?: boolean;
   /** Expand shell-style wildcards in the targets (`*`, `?`, `[...]`, `**`), as DVC's `--glob`. */
   glob?: boolean;
+  /**
+   * Track the (single) target under this path instead, as `dvc add -o`: the data may live
+   * outside the repository and is left where it is; the path is checked out from the cache.
+   */
+  out?: string;
+  /** With `out`: replace what is at that path. */
+  force?: boolean;
 }
 
 const COPY_JOBS = 16;
@@ -75,7 +82,7 @@ async function assertNotInGit(root: string, abs: string, target: string, usesGit
   }
 }
 
-function findOverlap(entries: readonly TrackedEntry[], abs: string, target: string) {
+export function findOverlap(entries: readonly TrackedEntry[], abs: string, target: string) {
   const own = entries.find(
     (e) =>
       e.source === 'pointer' &&
@@ -178,6 +185,7 @@ export async function relinkFromCache(
 export async function hashAndStore(
   ctx: DataContext,
   abs: string,
+  options: { ignore?: DvcIgnore | false } = {},
 ): Promise<{ hash: PathHash; stored: number }> {
   const info = statSync(abs);
   if (!info.isDirectory() && ctx.state.get(abs, info) === undefined) {
@@ -191,7 +199,7 @@ export async function hashAndStore(
     };
     return { hash, stored: inserted.added ? 1 : 0 };
   }
-  const hash = (await hashPath(ctx, abs, 'md5', { storeInto: ctx.store })) as PathHash;
+  const hash = (await hashPath(ctx, abs, 'md5', { ...options, storeInto: ctx.store })) as PathHash;
   const written =
     hash.kind === 'dir'
       ? new Set(hash.files.filter((f) => f.stored === 'written').map((f) => f.md5)).size
@@ -244,15 +252,27 @@ export async function addTargets(
     );
     const gitignore = usesGit ? await addGitignoreEntry(abs) : undefined;
     await ctx.flush();
-    results.push({
-      path: toPosix(relative(root, abs)),
-      pointer: toPosix(relative(root, pointer)),
-      oid: entryHash.md5,
-      size: entryHash.size,
-      ...(entryHash.nfiles !== undefined ? { nfiles: entryHash.nfiles } : {}),
-      stored,
-      ...(gitignore ? { gitignore: toPosix(relative(root, gitignore)) } : {}),
-    });
+    results.push(addResult(root, abs, pointer, entryHash, stored, gitignore));
   }
   return results;
+}
+
+/** What `add` reports for one path (absolute paths in, repository-relative ones out). */
+export function addResult(
+  root: string,
+  path: string,
+  pointer: string,
+  entryHash: EntryHash,
+  stored: number,
+  gitignore: string | undefined,
+): AddResult {
+  return {
+    path: toPosix(relative(root, path)),
+    pointer: toPosix(relative(root, pointer)),
+    oid: entryHash.md5,
+    size: entryHash.size,
+    ...(entryHash.nfiles !== undefined ? { nfiles: entryHash.nfiles } : {}),
+    stored,
+    ...(gitignore ? { gitignore: toPosix(relative(root, gitignore)) } : {}),
+  };
 }

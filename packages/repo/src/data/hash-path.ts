@@ -151,12 +151,13 @@ export async function hashPath(
   ctx: HashContext,
   path: string,
   hashName: HashName = 'md5',
-  options: { storeInto?: ObjectStore } = {},
+  options: { storeInto?: ObjectStore; ignore?: DvcIgnore | false } = {},
 ): Promise<PathHash | undefined> {
   const info = statOrUndefined(path);
   if (info === undefined) return undefined;
   if (!info.isDirectory()) return hashOneFile(ctx, path, info, hashName);
-  const { files } = await walkTreeParallel(ctx.pool(), path, { dvcignore: ctx.ignore });
+  const dvcignore = options.ignore ?? ctx.ignore;
+  const { files } = await walkTreeParallel(ctx.pool(), path, { dvcignore });
   return hashWalkedDir(ctx, path, files, hashName, options.storeInto);
 }
 
