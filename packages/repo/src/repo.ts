@@ -249,7 +249,7 @@ export class Repo {
    * `granular`.
    */
   async dataStatus(options: DataOptions & DataStatusOptions = {}): Promise<DataStatus> {
-    return DataContext.run(this, options, (ctx) => dataStatus(ctx, options));
+    return DataContext.run(this, options, (ctx) => dataStatus(ctx, this, options));
   }
 
   /** Record the current content of tracked outputs in the cache and their pointers / lock. */

@@ -740,6 +740,17 @@ describe('dataStatus (dvc data status)', () => {
     expect(sub.uncommitted.modified).toEqual([]);
     expect(sub.uncommitted.renamed).toHaveLength(1);
 
+    const store = tempDir();
+    await repo.addRemote('store', store, { default: true });
+    expect((await repo.dataStatus({ notInRemote: true })).not_in_remote).toEqual([
+      'data/',
+      'model.bin',
+    ]);
+    await repo.push();
+    expect((await repo.dataStatus({ notInRemote: true, granular: true })).not_in_remote).toEqual(
+      [],
+    );
+
     rmSync(repo.cacheDir, { recursive: true });
     expect((await repo.dataStatus()).not_in_cache).toEqual(['data/', 'model.bin']);
     // Without the listing, the folder's files are unknown.

@@ -1,10 +1,18 @@
 import { type DataStatus, type DataStatusChanges, Repo } from '@cairn/repo';
 import { defineCommand } from '../command.js';
+import { REMOTE_OPTION } from '../remote-output.js';
 
-type Group = 'not_in_cache' | 'committed' | 'uncommitted' | 'untracked' | 'unchanged';
+type Group =
+  | 'not_in_cache'
+  | 'not_in_remote'
+  | 'committed'
+  | 'uncommitted'
+  | 'untracked'
+  | 'unchanged';
 
 const LABELS: Record<Group, string> = {
   not_in_cache: 'Not in cache',
+  not_in_remote: 'Not in remote',
   committed: 'DVC committed changes',
   uncommitted: 'DVC uncommitted changes',
   untracked: 'Untracked files',
@@ -12,6 +20,7 @@ const LABELS: Record<Group, string> = {
 };
 const HINTS: Partial<Record<Group, string[]>> = {
   not_in_cache: ['use "cairn fetch <file>..." to download files'],
+  not_in_remote: ['use "cairn push <file>..." to upload files'],
   committed: ['git commit the corresponding dvc files to update the repo'],
   uncommitted: [
     'use "cairn commit <file>..." to track changes',
@@ -82,6 +91,8 @@ export default defineCommand({
     granular: { type: 'boolean', description: 'Show file-level changes inside tracked folders.' },
     unchanged: { type: 'boolean', description: 'Also list unchanged tracked files.' },
     'untracked-files': { type: 'boolean', description: 'Also list files git does not track.' },
+    'not-in-remote': { type: 'boolean', description: 'Also list what the remote lacks.' },
+    ...REMOTE_OPTION,
   },
   positionals: [
     {
@@ -100,9 +111,12 @@ export default defineCommand({
       targets: positionals,
       granular: options.granular,
       untrackedFiles: options['untracked-files'],
+      notInRemote: options['not-in-remote'],
+      ...(options.remote === undefined ? {} : { remote: options.remote }),
     });
     const groups: Array<[Group, string[] | DataStatusChanges]> = [
       ['not_in_cache', status.not_in_cache],
+      ['not_in_remote', status.not_in_remote],
       ['committed', status.committed],
       ['uncommitted', status.uncommitted],
       ['untracked', status.untracked],

@@ -8,6 +8,9 @@
  */
 import { relative, resolve } from 'node:path';
 import { git, headSha, isDirty } from '@cairn/core-io';
+import { remoteHas } from '@cairn/remote-adapters';
+import { chooseRemote, type RemoteHost } from '../remote/open.js';
+import { withRemotes } from '../remote/sync.js';
 import type { DataContext } from './context.js';
 import {
   type Change,
@@ -31,6 +34,9 @@ export interface DataStatusOptions {
   untrackedFiles?: boolean;
   /** Resolves targets; untracked files are shown relative to it (default: the root). */
   cwd?: string;
+  /** Also list what the remote lacks (`remote`, else the default one). */
+  notInRemote?: boolean;
+  remote?: string;
 }
 
 /** Paths relative to the repository root; folders end with `/`. */
@@ -46,6 +52,8 @@ export interface DataStatusChanges {
 /** DVC's `data status --json` shape (before empty groups are left out). */
 export interface DataStatus {
   not_in_cache: string[];
+  /** With `notInRemote`: index entries whose objects the remote lacks. */
+  not_in_remote: string[];
   committed: DataStatusChanges;
   uncommitted: DataStatusChanges;
   untracked: string[];
@@ -106,8 +114,37 @@ function compareSides(
   return { changes, unchanged, notInCache: notInCache.sort() };
 }
 
+/** The index entries (outputs, or files when granular) whose objects `remote` lacks. */
+async function notOnRemote(
+  ctx: DataContext,
+  host: RemoteHost,
+  index: Side,
+  selected: (key: readonly string[]) => boolean,
+  options: DataStatusOptions,
+): Promise<string[]> {
+  const entries = new Map<string, string>();
+  for (const change of walk(index, new Map(), { shallow: options.granular !== true })) {
+    const node = change.old;
+    if (node?.hash === undefined || node.hashName !== 'md5' || !selected(change.key)) continue;
+    entries.set(pathOf(change, node), node.hash);
+  }
+  const name = chooseRemote(host, options.remote, undefined, 'data status --not-in-remote');
+  const present = await withRemotes(host, async (pool) =>
+    remoteHas(
+      await pool.get(name),
+      new Set(entries.values()),
+      ctx.signal ? { signal: ctx.signal } : {},
+    ),
+  );
+  return [...entries]
+    .filter(([, oid]) => !present.has(oid))
+    .map(([path]) => path)
+    .sort();
+}
+
 export async function dataStatus(
   ctx: DataContext,
+  host: RemoteHost,
   options: DataStatusOptions,
 ): Promise<DataStatus> {
   const { root, usesGit } = ctx.repo;
@@ -143,6 +180,9 @@ export async function dataStatus(
   }
   return {
     not_in_cache: uncommitted.notInCache,
+    not_in_remote: options.notInRemote
+      ? await notOnRemote(ctx, host, index, selected, options)
+      : [],
     committed: committed.changes,
     uncommitted: uncommitted.changes,
     untracked,
