@@ -268,6 +268,10 @@ export const commands: CommandTree = {
       },
     },
   },
+  'check-ignore': {
+    summary: 'Check whether paths are excluded by .dvcignore (dvc check-ignore).',
+    load: load(() => import('./commands/check-ignore.js')),
+  },
   'check-git-binaries': {
     summary:
       'List files committed to git that belong in DVC (models, arrays, archives, big files).',

@@ -242,6 +242,16 @@ describe('cairn add / status / checkout', () => {
     );
   });
 
+  it('check-ignore names the .dvcignore pattern that excludes a path', async () => {
+    const dir = await initRepo();
+    writeFileSync(join(dir, '.dvcignore'), '# scratch\n*.log\n');
+    const hit = await cairn(['check-ignore', '-d', 'run.log', 'data.csv'], { cwd: dir });
+    expect(hit).toMatchObject({ exitCode: 0, stdout: '.dvcignore:2:*.log\trun.log' });
+    const all = await cairn(['check-ignore', '-d', '-n', 'run.log', 'data.csv'], { cwd: dir });
+    expect(all.stdout).toBe('.dvcignore:2:*.log\trun.log\n::\tdata.csv');
+    expect(await cairn(['check-ignore', 'data.csv'], { cwd: dir })).toMatchObject({ exitCode: 1 });
+  });
+
   it('exits 1 and names the file when an object is missing', async () => {
     const dir = await initRepo();
     writeFileSync(join(dir, 'model.bin'), 'weights');

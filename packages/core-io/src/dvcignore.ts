@@ -17,23 +17,61 @@ export function isAlwaysIgnored(name: string, isDir: boolean): boolean {
   return isDir ? ALWAYS_IGNORED_DIRS.has(name) : name === '.git';
 }
 
+/** A pattern relative to the ignore root, and where it was written (`file:line:pattern`). */
+interface Rule {
+  pattern: string;
+  source: string;
+}
+
 /** The rules in force inside one folder: patterns relative to the ignore root. */
 export class IgnoreRules {
   static readonly none = new IgnoreRules([]);
 
   readonly patterns: readonly string[];
+  private readonly rules: readonly Rule[];
   private readonly matcher: Ignore | undefined;
 
-  private constructor(patterns: readonly string[]) {
-    this.patterns = patterns;
+  private constructor(rules: readonly Rule[]) {
+    this.rules = rules;
+    this.patterns = rules.map((r) => r.pattern);
     this.matcher =
-      patterns.length === 0 ? undefined : ignore({ ignorecase: false }).add([...patterns]);
+      rules.length === 0
+        ? undefined
+        : ignore({ ignorecase: false }).add(
+            rules.map((r) => ({ pattern: r.pattern, mark: r.source })),
+          );
   }
 
   /** These rules plus the text of the `.dvcignore` in `relDir` (posix, relative to the root). */
   extend(relDir: string, text: string): IgnoreRules {
-    const added = parsePatterns(text).map((p) => rebasePattern(p, relDir));
-    return added.length === 0 ? this : new IgnoreRules([...this.patterns, ...added]);
+    const file = relDir === '' ? DVCIGNORE_FILE : `${relDir}/${DVCIGNORE_FILE}`;
+    const added = parsePatterns(text).map(({ pattern, line }) => ({
+      pattern: rebasePattern(pattern, relDir),
+      source: `${file}:${line}:${pattern}`,
+    }));
+    return added.length === 0 ? this : new IgnoreRules([...this.rules, ...added]);
+  }
+
+  /**
+   * The pattern that decides whether a path is ignored (`file:line:pattern`, as
+   * `dvc check-ignore -d` prints it), undefined when none applies; a negated pattern decides
+   * the path is not ignored.
+   */
+  decidingRule(relPath: string, isDir: boolean): { ignored: boolean; source: string } | undefined {
+    if (this.matcher === undefined) return undefined;
+    const path = isDir ? `${relPath}/` : relPath;
+    const result = this.matcher.checkIgnore(path);
+    if (result.rule?.mark !== undefined) return { ignored: true, source: result.rule.mark };
+    if (!result.unignored) return undefined;
+    // `ignore` names only the rules that ignore: find the last negated one that matches.
+    for (let i = this.rules.length - 1; i >= 0; i--) {
+      const rule = this.rules[i] as Rule;
+      if (!rule.pattern.startsWith('!')) continue;
+      if (ignore({ ignorecase: false }).add(rule.pattern.slice(1)).ignores(path)) {
+        return { ignored: false, source: rule.source };
+      }
+    }
+    return undefined;
   }
 
   /**
@@ -46,13 +84,14 @@ export class IgnoreRules {
   }
 }
 
-function parsePatterns(text: string): string[] {
-  const patterns: string[] = [];
-  for (let line of text.split(/\r?\n/)) {
+function parsePatterns(text: string): Array<{ pattern: string; line: number }> {
+  const patterns: Array<{ pattern: string; line: number }> = [];
+  for (const [i, raw] of text.split(/\r?\n/).entries()) {
+    let line = raw;
     // Unescaped trailing spaces are not part of a pattern (gitignore rule).
     while (line.endsWith(' ') && !line.endsWith('\\ ')) line = line.slice(0, -1);
     if (line === '' || line.startsWith('#')) continue;
-    patterns.push(line);
+    patterns.push({ pattern: line, line: i + 1 });
   }
   return patterns;
 }
@@ -106,6 +145,27 @@ export class DvcIgnore {
         : parent;
     this.rulesByDir.set(relDir, rules);
     return rules;
+  }
+
+  /**
+   * Why `relPath` is ignored or not (`dvc check-ignore`): the pattern that decided it for the
+   * path or the first folder above it that is ignored (`file:line:pattern`), or `source`
+   * undefined when no pattern applies (or the path lies in `.git`/`.dvc`, always ignored).
+   */
+  explain(relPath: string, isDir = false): { ignored: boolean; source?: string } {
+    const parts = relPath.split('/').filter((p) => p !== '' && p !== '.');
+    let dir = '';
+    let last: { ignored: boolean; source?: string } = { ignored: false };
+    for (const [i, name] of parts.entries()) {
+      const asDir = i < parts.length - 1 || isDir;
+      const path = dir === '' ? name : `${dir}/${name}`;
+      if (isAlwaysIgnored(name, asDir)) return { ignored: true };
+      const decided = this.rulesFor(dir).decidingRule(path, asDir);
+      if (decided?.ignored) return decided;
+      if (i === parts.length - 1 && decided) last = decided;
+      dir = path;
+    }
+    return last;
   }
 
   /** Whether `relPath` (posix, relative to the root) or a folder above it is ignored. */

@@ -3,8 +3,10 @@
  * The CLI is a thin client of it; any Node program can use it the same way.
  */
 
+import { statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
+import { DvcIgnore } from '@cairn/core-io';
 import { CairnError, type DvcConfig, type LinkType } from '@cairn/types';
 import {
   CONFIG_LEVELS,
@@ -308,6 +310,24 @@ export class Repo {
     return DataContext.run(this, { ...options, write: 'stage add' }, (ctx) =>
       addStage(ctx, { ...options, cwd: options.cwd ?? this.root }),
     );
+  }
+
+  /**
+   * Whether `.dvcignore` excludes each path, and the pattern that decides (`file:line:pattern`),
+   * as `dvc check-ignore -d` reports it. Paths are resolved against `cwd`.
+   */
+  checkIgnore(
+    targets: readonly string[],
+    options: { cwd?: string } = {},
+  ): Array<{ path: string; ignored: boolean; source?: string }> {
+    const ignore = new DvcIgnore(this.root);
+    return targets.map((path) => {
+      const abs = resolve(options.cwd ?? this.root, path);
+      const rel = toPosix(relative(this.root, abs));
+      if (rel.startsWith('..')) return { path, ignored: false };
+      const isDir = statSync(abs, { throwIfNoEntry: false })?.isDirectory() === true;
+      return { path, ...ignore.explain(rel, isDir) };
+    });
   }
 
   /** Mark stages or `.dvc` files frozen (`repro` skips them), as `dvc freeze`; returns them. */
