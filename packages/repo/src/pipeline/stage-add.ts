@@ -161,14 +161,23 @@ function withStage(
   );
   let start = stages.range[1];
   let end = start;
+  let body = block(column);
   if (existing) {
-    start = (existing.key as { range: [number, number, number] }).range[0] - column;
-    end = (existing.value as { range?: [number, number, number] } | null)?.range?.[1] ?? start;
+    const keyStart = (existing.key as { range: [number, number, number] }).range[0];
+    const value = existing.value as { range?: [number, number, number] } | null;
+    end = value?.range?.[1] ?? keyStart;
+    const nextLine = text.indexOf('\n', keyStart) + 1;
+    if (isMap(value) && !value.flow && nextLine > 0 && (value.range?.[0] ?? 0) >= nextLine) {
+      // The `name:` line stays as it is (a comment on it too); the lines below it are replaced.
+      start = nextLine;
+      body = body.slice(body.indexOf('\n') + 1);
+    } else {
+      start = keyStart - column;
+    }
   }
   const before = text.slice(0, start);
   const lead = before === '' || before.endsWith('\n') ? '' : '\n';
   const after = text.slice(end);
-  const body = block(column);
   return {
     text:
       before + lead + (after === '' || text[end - 1] === '\n' ? body : body.slice(0, -1)) + after,
