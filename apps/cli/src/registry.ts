@@ -204,7 +204,7 @@ export const commands: CommandTree = {
     },
   },
   data: {
-    summary: 'Data management.',
+    summary: 'Tracked data across the last commit, the pointer files and the workspace.',
     subcommands: {
       status: {
         summary:
@@ -242,10 +242,6 @@ export const commands: CommandTree = {
   exp: {
     summary: 'Experiments: pipeline runs with changed params, kept as git refs (dvc exp).',
     subcommands: {
-      diff: {
-        summary: 'Show how metrics and params changed between experiments (dvc exp diff).',
-        load: load(() => import('./commands/exp-diff.js')),
-      },
       run: {
         summary: 'Run the pipeline as an experiment, in an isolated copy of the workspace.',
         load: load(() => import('./commands/exp-run.js')),
@@ -253,6 +249,10 @@ export const commands: CommandTree = {
       show: {
         summary: 'Print the workspace, HEAD and its experiments with metrics and params.',
         load: load(() => import('./commands/exp-show.js')),
+      },
+      diff: {
+        summary: 'Show how metrics and params changed between experiments (dvc exp diff).',
+        load: load(() => import('./commands/exp-diff.js')),
       },
       apply: {
         summary: "Bring an experiment's files and data into the workspace.",
