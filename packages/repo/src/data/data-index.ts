@@ -59,17 +59,27 @@ export function folderNode(oid: string, hashName: HashName, files: TreeEntry[] |
   return node;
 }
 
+/** A path's key: its parts relative to the root (none for the root itself). */
 export function keyOf(root: string, path: string): string[] {
-  return toPosix(relative(root, path)).split('/');
+  const rel = toPosix(relative(root, path));
+  return rel === '' ? [] : rel.split('/');
 }
 
-/** The cached outputs a revision records, with the listings the cache has. */
-export function revisionSide(ctx: DataContext, entries: readonly TrackedEntry[]): Side {
+/**
+ * The cached outputs a revision records, with the listings the cache has. Without `listings`
+ * folder outputs get no files (for walks that stop at outputs: `shallow`).
+ */
+export function revisionSide(
+  ctx: DataContext,
+  entries: readonly TrackedEntry[],
+  { listings = true }: { listings?: boolean } = {},
+): Side {
   const side: Side = new Map();
   for (const e of entries) {
     if (e.kind !== 'out' || !e.cached || e.oid === undefined) continue;
+    const files = listings ? localTree(ctx.store.path(e.oid, e.hashName), e.oid) : undefined;
     const node = isDirOid(e.oid)
-      ? folderNode(e.oid, e.hashName, localTree(ctx.store.path(e.oid, e.hashName), e.oid))
+      ? folderNode(e.oid, e.hashName, files)
       : { hash: e.oid, hashName: e.hashName, isDir: false };
     place(side, keyOf(ctx.repo.root, e.path), node);
   }
@@ -144,6 +154,13 @@ export function* walk(old: Side, now: Side, options: WalkOptions = {}): Generato
 /** Whether `key` is `prefix` or lies below it. */
 export function isBelow(key: readonly string[], prefix: readonly string[]): boolean {
   return key.length >= prefix.length && prefix.every((part, i) => key[i] === part);
+}
+
+/** Selects the keys at or below any of `prefixes` (every key when there are none). */
+export function selectorFor(
+  prefixes: readonly (readonly string[])[],
+): (key: readonly string[]) => boolean {
+  return (key) => prefixes.length === 0 || prefixes.some((prefix) => isBelow(key, prefix));
 }
 
 export function pathOf(change: Change, node: Node | undefined): string {

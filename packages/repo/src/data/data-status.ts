@@ -15,10 +15,11 @@ import type { DataContext } from './context.js';
 import {
   type Change,
   findRenames,
-  isBelow,
+  keyOf,
   pathOf,
   revisionSide,
   type Side,
+  selectorFor,
   walk,
   workspaceSide,
 } from './data-index.js';
@@ -149,23 +150,20 @@ export async function dataStatus(
 ): Promise<DataStatus> {
   const { root, usesGit } = ctx.repo;
   const cwd = options.cwd ?? root;
-  const keys = (options.targets ?? []).map((t) => {
-    const rel = toPosix(relative(root, resolve(cwd, t)));
-    return rel === '' ? [] : rel.split('/');
-  });
-  const selected = (key: readonly string[]) =>
-    keys.length === 0 || keys.some((k) => isBelow(key, k));
+  const selected = selectorFor((options.targets ?? []).map((t) => keyOf(root, resolve(cwd, t))));
   const granular = options.granular === true;
 
   const entries = await collectEntries(root, usesGit);
-  const index = revisionSide(ctx, entries);
+  const index = revisionSide(ctx, entries, { listings: granular });
   const data = await workspaceSide(ctx, entries);
   const uncommitted = compareSides(ctx, index, data, selected, { granular, notInCache: true });
 
   const head = usesGit ? await headSha(root) : undefined;
   const skipped: Array<{ rev: string; file: string; message: string }> = [];
   const headSide =
-    head === undefined ? new Map() : revisionSide(ctx, await entriesAtRev(root, head, skipped));
+    head === undefined
+      ? new Map()
+      : revisionSide(ctx, await entriesAtRev(root, head, skipped), { listings: granular });
   const committed = compareSides(ctx, headSide, index, selected, { granular, notInCache: false });
   const stillCommitted = new Set(committed.unchanged);
 

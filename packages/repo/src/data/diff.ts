@@ -7,24 +7,24 @@
  * Against the workspace, every entry of the old side whose object the cache lacks is also listed
  * as `not in cache`.
  */
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { headSha, resolveRev } from '@cairn/core-io';
 import { CairnError } from '@cairn/types';
 import type { DataContext } from './context.js';
 import {
   type Change,
   findRenames,
-  isBelow,
   keyOf,
   type Node,
   pathOf,
   revisionSide,
   type Side,
+  selectorFor,
   walk,
   workspaceSide,
 } from './data-index.js';
 import { entriesAtRev } from './gc.js';
-import { collectEntries, type TrackedEntry, toPosix } from './outputs.js';
+import { collectEntries, type TrackedEntry } from './outputs.js';
 
 export interface DataDiffOptions {
   /** The old revision (default HEAD). */
@@ -134,8 +134,7 @@ function targetKeys(
       for (const e of outs) keys.push(keyOf(ctx.repo.root, e.path));
       continue;
     }
-    const rel = toPosix(relative(ctx.repo.root, abs));
-    const key = rel === '' ? [] : rel.split('/');
+    const key = keyOf(ctx.repo.root, abs);
     if (key[0] === '..' || !sides.some((side) => has(side, key))) {
       throw new CairnError('CAIRN_NOT_TRACKED', `'${target}' is not tracked in either revision`, {
         hint: 'name a tracked output, a path inside one, or its pointer file',
@@ -188,7 +187,5 @@ export async function diffData(ctx: DataContext, options: DataDiffOptions): Prom
     targets.length === 0
       ? []
       : targetKeys(ctx, targets, options.cwd ?? root, [...oldEntries, ...newEntries], [old, now]);
-  const selected = (key: readonly string[]) =>
-    keys.length === 0 || keys.some((target) => isBelow(key, target));
-  return collect(ctx, old, now, selected, bSha === undefined);
+  return collect(ctx, old, now, selectorFor(keys), bSha === undefined);
 }
