@@ -11,19 +11,9 @@ import { CairnError } from '@cairn/types';
 import { isMap, isScalar, type Pair, parseDocument, type YAMLMap } from 'yaml';
 import type { DataContext } from '../data/context.js';
 import { toPosix } from '../data/outputs.js';
+import { endLine, lineEnd, lineStart } from './yaml-text.js';
 
 type Range = [number, number, number];
-
-/** Offset of the start of the line holding `offset`. */
-function lineStart(text: string, offset: number): number {
-  return text.lastIndexOf('\n', offset - 1) + 1;
-}
-
-/** Offset just past the end of the line holding `offset` (its newline included). */
-function lineEnd(text: string, offset: number): number {
-  const end = text.indexOf('\n', offset);
-  return end === -1 ? text.length : end + 1;
-}
 
 /** `text` with `frozen` set in `map` (a stage's or the file's mapping), or removed. */
 function withFrozen(text: string, map: YAMLMap, frozen: boolean): string {
@@ -43,9 +33,7 @@ function withFrozen(text: string, map: YAMLMap, frozen: boolean): string {
   if (first?.range === undefined || last?.range === undefined) return text;
   const column = first.range[0] - lineStart(text, first.range[0]);
   const at = lineEnd(text, Math.max(last.range[1] - 1, 0));
-  const before = text.slice(0, at);
-  const lead = before === '' || before.endsWith('\n') ? '' : '\n';
-  return `${before}${lead}${' '.repeat(column)}frozen: true\n${text.slice(at)}`;
+  return `${endLine(text.slice(0, at))}${' '.repeat(column)}frozen: true\n${text.slice(at)}`;
 }
 
 /** The file a node lives in and the mapping of its entry there. */

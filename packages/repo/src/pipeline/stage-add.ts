@@ -16,6 +16,7 @@ import { isMap, parseDocument } from 'yaml';
 import type { DataContext } from '../data/context.js';
 import { addGitignoreEntry } from '../data/gitignore.js';
 import { toPosix } from '../data/outputs.js';
+import { endLine, lineEnd, lineStart } from './yaml-text.js';
 
 export interface StageAddOptions {
   /** Stage name: letters, digits, `_` and `-` (no other punctuation), as DVC requires. */
@@ -100,8 +101,11 @@ function paramsOf(values: readonly string[]): Array<string | Record<string, stri
 }
 
 /** The stage's mapping in DVC's key order, empty values left out. */
-function stageData(options: StageAddOptions, wdir: string): Record<string, unknown> {
-  const outs = outputsOf(options);
+function stageData(
+  options: StageAddOptions,
+  outs: readonly Out[],
+  wdir: string,
+): Record<string, unknown> {
   const entries = (kind: Out['kind']) =>
     outs
       .filter((o) => o.kind === kind)
@@ -141,10 +145,8 @@ function withStage(
       .split('\n')
       .map((line) => (line === '' ? line : `${' '.repeat(column)}${line}`))
       .join('\n');
-  if (stages === undefined) {
-    const prefix = text === '' || text.endsWith('\n') ? text : `${text}\n`;
-    return { text: `${prefix}stages:\n${block(2)}`, replaced: false };
-  }
+  if (stages === undefined)
+    return { text: `${endLine(text)}stages:\n${block(2)}`, replaced: false };
   const first = isMap(stages) && !stages.flow ? stages.items[0] : undefined;
   const keyStart = (first?.key as { range?: [number, number, number] } | undefined)?.range?.[0];
   if (!isMap(stages) || first === undefined || keyStart === undefined || !stages.range) {
@@ -155,7 +157,7 @@ function withStage(
       replaced: false,
     };
   }
-  const column = keyStart - (text.lastIndexOf('\n', keyStart - 1) + 1);
+  const column = keyStart - lineStart(text, keyStart);
   const existing = stages.items.find(
     (item) => String((item.key as { value?: unknown } | null)?.value ?? item.key) === name,
   );
@@ -166,8 +168,8 @@ function withStage(
     const keyStart = (existing.key as { range: [number, number, number] }).range[0];
     const value = existing.value as { range?: [number, number, number] } | null;
     end = value?.range?.[1] ?? keyStart;
-    const nextLine = text.indexOf('\n', keyStart) + 1;
-    if (isMap(value) && !value.flow && nextLine > 0 && (value.range?.[0] ?? 0) >= nextLine) {
+    const nextLine = lineEnd(text, keyStart);
+    if (isMap(value) && !value.flow && (value.range?.[0] ?? 0) >= nextLine) {
       // The `name:` line stays as it is (a comment on it too); the lines below it are replaced.
       start = nextLine;
       body = body.slice(body.indexOf('\n') + 1);
@@ -175,12 +177,12 @@ function withStage(
       start = keyStart - column;
     }
   }
-  const before = text.slice(0, start);
-  const lead = before === '' || before.endsWith('\n') ? '' : '\n';
   const after = text.slice(end);
   return {
     text:
-      before + lead + (after === '' || text[end - 1] === '\n' ? body : body.slice(0, -1)) + after,
+      endLine(text.slice(0, start)) +
+      (after === '' || text[end - 1] === '\n' ? body : body.slice(0, -1)) +
+      after,
     replaced: existing !== undefined,
   };
 }
@@ -218,7 +220,8 @@ export async function addStage(
   const rel = toPosix(relative(root, file));
   if (rel.startsWith('..')) throw usageError(`'${cwd}' is not inside the repository ${root}`);
   const wdirAbs = resolve(cwd, options.wdir ?? '.');
-  const data = stageData(options, toPosix(relative(cwd, wdirAbs)) || '.');
+  const outs = outputsOf(options);
+  const data = stageData(options, outs, toPosix(relative(cwd, wdirAbs)) || '.');
 
   const created = !existsSync(file);
   let replaced = false;
@@ -242,7 +245,7 @@ export async function addStage(
 
   const gitignore: string[] = [];
   if (usesGit) {
-    for (const out of outputsOf(options)) {
+    for (const out of outs) {
       if (out.flags.cache === false) continue;
       const abs = resolve(wdirAbs, out.path);
       if (!existsSync(dirname(abs))) continue;
