@@ -11,7 +11,7 @@ import { type AddResult, addResult, entryHashOf, findOverlap, hashAndStore } fro
 import { checkoutEntries } from './checkout.js';
 import type { DataContext } from './context.js';
 import { addGitignoreEntry } from './gitignore.js';
-import { collectEntries, isWithin, toPosix } from './outputs.js';
+import { collectEntries, isTrackablePath, isWithin, toPosix } from './outputs.js';
 import { writePointer } from './pointer.js';
 
 export async function addToOut(
@@ -32,8 +32,7 @@ export async function addToOut(
     throw new CairnError('CAIRN_NOT_FOUND', `'${target}' does not exist`, { details: { target } });
   }
   const rel = toPosix(relative(root, dst));
-  const first = rel.split('/')[0];
-  if (!isWithin(dst, root) || dst === root || first === '.dvc' || first === '.git') {
+  if (!isTrackablePath(root, dst)) {
     throw new CairnError('CAIRN_OUTSIDE_REPO', `'${out}' is not a path the repository can track`, {
       hint: 'name a path inside the repository, outside .dvc/ and .git/',
     });

@@ -11,7 +11,7 @@ import { CairnError } from '@cairn/types';
 import { isMap, isSeq, parseDocument } from 'yaml';
 import type { DataContext } from './context.js';
 import { addGitignoreEntry, removeGitignoreEntry } from './gitignore.js';
-import { collectEntries, isWithin, toPosix } from './outputs.js';
+import { collectEntries, isTrackablePath, isWithin, toPosix } from './outputs.js';
 import { POINTER_SUFFIX } from './pointer.js';
 
 export interface MoveResult {
@@ -61,8 +61,7 @@ export async function moveTracked(
       hint: 'choose a new name, or remove what is there first',
     });
   }
-  const first = rel(to).split('/')[0];
-  if (!isWithin(to, root) || to === root || first === '.dvc' || first === '.git') {
+  if (!isTrackablePath(root, to)) {
     throw new CairnError('CAIRN_OUTSIDE_REPO', `cannot move tracked data to '${destination}'`, {
       hint: 'the new path must lie in the repository, outside .dvc/ and .git/',
     });

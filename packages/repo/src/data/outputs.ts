@@ -188,3 +188,9 @@ export function isWithin(path: string, container: string): boolean {
     path === container || path.startsWith(container.endsWith(sep) ? container : container + sep)
   );
 }
+
+/** Whether data may be tracked at `path`: below the root, outside `.dvc/` and `.git/`. */
+export function isTrackablePath(root: string, path: string): boolean {
+  const first = toPosix(relative(root, path)).split('/')[0];
+  return isWithin(path, root) && path !== root && first !== '.dvc' && first !== '.git';
+}
