@@ -29,27 +29,45 @@ export interface DiffOutputOptions {
   markdown: boolean;
   noPath: boolean;
   stderr: Writable;
+  /** The Change column (default: metrics only, as `metrics diff` / `params diff` show it). */
+  showChanges?: boolean;
+  /** The Change cell of values that are not numbers (default `-`). */
+  onEmptyDiff?: string;
 }
 
-/** The result of a diff command: DVC's JSON, or its table (paths relative to the cwd). */
-export function diffOutput(
+/**
+ * One diff as DVC shows it (paths relative to the cwd): warnings for unreadable revisions on
+ * stderr, then DVC's JSON and its table.
+ */
+export function renderDiff(
   outcome: DiffOutcome,
   ctx: PipelineContext,
   options: DiffOutputOptions,
-): CommandResult {
+): { json: ReturnType<typeof diffToJson>; text: string } {
   revisionWarnings(outcome.errors, options.stderr, options.what);
   const shown = Object.fromEntries(
     Object.entries(outcome.diff).map(([path, d]) => [ctx.display(path), d]),
   );
   const table = diffTable(shown, {
     title: options.what === 'metrics' ? 'Metric' : 'Param',
-    showChanges: options.what === 'metrics',
+    showChanges: options.showChanges ?? options.what === 'metrics',
     noPath: options.noPath,
     ...(options.precision === undefined ? {} : { precision: options.precision }),
+    ...(options.onEmptyDiff === undefined ? {} : { onEmptyDiff: options.onEmptyDiff }),
     ...(options.aRev ? { aRev: options.aRev } : {}),
     ...(options.bRev ? { bRev: options.bRev } : {}),
   });
-  return { data: diffToJson(shown), text: renderTable(table, { markdown: options.markdown }) };
+  return { json: diffToJson(shown), text: renderTable(table, { markdown: options.markdown }) };
+}
+
+/** The result of a diff command: DVC's JSON, or its table. */
+export function diffOutput(
+  outcome: DiffOutcome,
+  ctx: PipelineContext,
+  options: DiffOutputOptions,
+): CommandResult {
+  const { json, text } = renderDiff(outcome, ctx, options);
+  return { data: json, text };
 }
 
 /** The flags both diff commands take (`--all`, `--targets`, `--md`, `--no-path`). */

@@ -1,7 +1,7 @@
-import { diffTable, diffToJson, metricsDiff, paramsDiff, renderTable } from '@cairn/pipeline';
+import { metricsDiff, paramsDiff } from '@cairn/pipeline';
 import { Repo } from '@cairn/repo';
 import { defineCommand } from '../command.js';
-import { revisionWarnings } from '../diff-output.js';
+import { renderDiff } from '../diff-output.js';
 import { parsePrecision, pipelineContext } from '../pipeline-context.js';
 
 export default defineCommand({
@@ -39,27 +39,22 @@ export default defineCommand({
     const base = { root: ctx.root, cacheDir: ctx.cacheDir, all: options.all, ...revs };
     const metrics = await metricsDiff(base);
     const params = await paramsDiff({ ...base, deps: options['param-deps'] });
-    revisionWarnings(metrics.errors, stderr, 'metrics');
-    revisionWarnings(params.errors, stderr, 'params');
-    const shown = (diff: typeof metrics.diff) =>
-      Object.fromEntries(Object.entries(diff).map(([path, d]) => [ctx.display(path), d]));
-    const table = (diff: typeof metrics.diff, title: string, digits?: number) =>
-      renderTable(
-        diffTable(shown(diff), {
-          title,
-          noPath: options['no-path'],
-          onEmptyDiff: 'diff not supported',
-          ...(digits === undefined ? {} : { precision: digits }),
-          ...(aName ? { aRev: aName } : {}),
-          ...(bName ? { bRev: bName } : {}),
-        }),
-        { markdown: options.md },
-      );
-    const text = [table(metrics.diff, 'Metric', precision), table(params.diff, 'Param')].join(
-      '\n\n',
-    );
+    const shared = {
+      aRev: aName,
+      bRev: bName,
+      markdown: options.md,
+      noPath: options['no-path'],
+      stderr,
+      showChanges: true,
+      onEmptyDiff: 'diff not supported',
+    };
+    const shown = {
+      metrics: renderDiff(metrics, ctx, { ...shared, what: 'metrics', precision }),
+      params: renderDiff(params, ctx, { ...shared, what: 'params' }),
+    };
+    const text = `${shown.metrics.text}\n\n${shown.params.text}`;
     return {
-      data: { metrics: diffToJson(shown(metrics.diff)), params: diffToJson(shown(params.diff)) },
+      data: { metrics: shown.metrics.json, params: shown.params.json },
       text: text.trim() === '' ? undefined : text,
     };
   },
