@@ -91,6 +91,23 @@ describe('Linker', () => {
     expect(await readFile(dst, 'utf8')).toBe('');
   });
 
+  it('linkSync replaces an existing file in one step, also by a link to itself', async () => {
+    const dir = await tempDir();
+    const src = await cacheObject(dir, 'foo');
+    const dst = join(dir, 'foo');
+    await writeFile(dst, 'old workspace bytes');
+    const linker = new Linker(['hardlink', 'copy']);
+    expect(linker.linkSync(src, dst)).toBe('hardlink');
+    expect((await stat(dst)).ino).toBe((await stat(src)).ino);
+    expect(linker.linkSync(src, dst)).toBe('hardlink');
+    expect(await readFile(dst, 'utf8')).toBe('foo');
+    expect(await tempLeftovers(dir)).toEqual([]);
+    expect(new Linker(['copy']).linkSync(src, dst, { protect: true })).toBe('copy');
+    expect((await stat(dst)).ino).not.toBe((await stat(src)).ino);
+    expect(await mode(dst)).toBe(0o444);
+    expect(await readFile(dst, 'utf8')).toBe('foo');
+  });
+
   it('makes protected copies read-only', async () => {
     const dir = await tempDir();
     const src = await cacheObject(dir, 'foo');

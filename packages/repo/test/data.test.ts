@@ -408,6 +408,29 @@ describe('status, commit, remove, gc, read', () => {
     expect(info.mode & 0o222).toBe(0);
   });
 
+  it('hardlink add of a folder never links a file to a corrupt object of its hash', async () => {
+    const repo = await newRepo();
+    await repo.setConfig('cache.type', 'hardlink');
+    const store = new ObjectStore(repo.cacheDir);
+    // An object named for 'good' that holds other bytes, already in the cache.
+    const goodObject = store.path(createHash('md5').update('good').digest('hex'));
+    mkdirSync(join(goodObject, '..'), { recursive: true });
+    writeFileSync(goodObject, 'tampered', { mode: 0o444 });
+    writeTree(repo.root, { 'ds/a': 'good', 'ds/sub/b': 'other', 'ds/empty': '' });
+    await repo.add(['ds']);
+    expect(readTree(join(repo.root, 'ds'))).toEqual({ a: 'good', 'sub/b': 'other', empty: '' });
+    expect(readFileSync(goodObject, 'utf8')).toBe('good');
+    for (const name of ['a', 'sub/b']) {
+      expect(lstatSync(join(repo.root, 'ds', name)).nlink).toBe(2);
+    }
+    expect(await repo.status()).toEqual({});
+    // Added again: the links stay as they are.
+    const before = lstatSync(join(repo.root, 'ds', 'a')).ino;
+    await repo.add(['ds']);
+    expect(lstatSync(join(repo.root, 'ds', 'a')).ino).toBe(before);
+    expect(await repo.status()).toEqual({});
+  });
+
   it('move renames tracked data, its pointer and .gitignore entries, as dvc move', async () => {
     const repo = await newRepo();
     writeTree(repo.root, { 'data/a': 'alpha', 'data/sub/b': 'bravo', 'model.bin': 'weights' });

@@ -5,12 +5,13 @@
  */
 import { existsSync, lstatSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
+import type { FileStat } from '@cairn/cache';
 import { type DvcIgnore, git, globPaths, Linker } from '@cairn/core-io';
 import { CairnError, usageError } from '@cairn/types';
 import { mapLimit } from './concurrency.js';
 import type { DataContext } from './context.js';
 import { addGitignoreEntry } from './gitignore.js';
-import { hashFileCached, hashPath, type PathHash } from './hash-path.js';
+import { hashPath, type PathHash } from './hash-path.js';
 import { collectEntries, isWithin, type TrackedEntry, toPosix } from './outputs.js';
 import { type EntryHash, pointerPathFor, writePointer } from './pointer.js';
 
@@ -157,7 +158,13 @@ export async function storeObjects(ctx: DataContext, abs: string, hash: PathHash
   return missing.length;
 }
 
-/** Re-links the workspace from the cache when `cache.type` starts with a link (not a copy). */
+/**
+ * Re-links the workspace from the cache when `cache.type` starts with a link (not a copy), as
+ * DVC does after an add. Each object is verified first (the object index vouches for those just
+ * written); one missing or corrupt is stored again from the workspace file just hashed, so a bad
+ * object never replaces good data. A file linked to its object has the object's stat, so the
+ * state index learns its hash without reading it again.
+ */
 export async function relinkFromCache(
   ctx: DataContext,
   abs: string,
@@ -165,17 +172,63 @@ export async function relinkFromCache(
 ): Promise<void> {
   const first = ctx.repo.linkTypes[0];
   if (first !== 'hardlink' && first !== 'symlink') return;
+  const files: readonly RelinkFile[] =
+    hash.kind === 'file' ? [{ absPath: abs, md5: hash.md5, size: hash.size }] : hash.files;
+  const objects = await verifiedObjects(ctx, files);
   const linker = new Linker(ctx.repo.linkTypes);
-  const files = hash.kind === 'file' ? [{ absPath: abs, md5: hash.md5 }] : hash.files;
+  const id = 'relink';
+  ctx.onProgress?.({ type: 'start', id, label: 'Linking', total: files.length, unit: 'files' });
+  for (let k = 0; k < files.length; k++) {
+    const f = files[k] as RelinkFile;
+    const object = objects.get(f.md5) as FileStat;
+    // Already a link to its object (a folder added again).
+    if (f.ino === object.ino) continue;
+    const src = ctx.store.path(f.md5);
+    const options = { srcSize: object.size };
+    const type =
+      f.size < SMALL_FILE
+        ? linker.linkSync(src, f.absPath, options)
+        : await linker.link(src, f.absPath, options);
+    const shared = (type === 'hardlink' || type === 'symlink') && object.size > 0;
+    ctx.state.set(f.absPath, shared ? object : statSync(f.absPath), f.md5);
+    if (k % 512 === 511) {
+      ctx.onProgress?.({ type: 'progress', id, done: k + 1, total: files.length });
+      ctx.signal?.throwIfAborted();
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+  ctx.onProgress?.({ type: 'done', id });
+}
+
+type RelinkFile = { absPath: string; md5: string; size: number; ino?: number };
+
+/** The stat of each object `files` use, verified (and stored again from `files` if need be). */
+async function verifiedObjects(
+  ctx: DataContext,
+  files: readonly RelinkFile[],
+): Promise<Map<string, FileStat>> {
+  const sources = new Map<string, string>();
+  for (const f of files) if (!sources.has(f.md5)) sources.set(f.md5, f.absPath);
+  const oids = [...sources.keys()];
+  const known = await ctx.store.checkKnown(oids, 'md5', ctx.pool());
+  const objects = new Map<string, FileStat>();
+  oids.forEach((oid, i) => {
+    const stat = known[i];
+    if (stat !== undefined) objects.set(oid, stat);
+  });
   await mapLimit(
-    files,
+    oids.filter((oid) => !objects.has(oid)),
     COPY_JOBS,
-    async (f) => {
-      await linker.link(ctx.store.path(f.md5), f.absPath);
-      await hashFileCached(ctx, f.absPath, statSync(f.absPath));
+    async (oid) => {
+      if ((await ctx.store.check(oid)) !== 'ok') {
+        await ctx.store.remove(oid);
+        await ctx.store.insertFile(sources.get(oid) as string, { md5: oid });
+      }
+      objects.set(oid, statSync(ctx.store.path(oid)));
     },
     ctx.signal,
   );
+  return objects;
 }
 
 /**

@@ -37,6 +37,8 @@ export interface DirFile {
   absPath: string;
   md5: string;
   size: number;
+  /** The inode the walk saw. */
+  ino: number;
   /** Set when hashing already put the file's object in the cache (`storeInto`). */
   stored?: 'written' | 'present';
 }
@@ -218,6 +220,7 @@ async function hashWalkedDir(
     absPath: f.absPath,
     md5: md5s[i] as string,
     size: f.size,
+    ino: f.ino,
     ...(stored.has(i) ? { stored: stored.get(i) } : {}),
   }));
   const tree = buildTree(dirFiles.map((f) => ({ relpath: f.relpath, md5: f.md5 })));
