@@ -285,6 +285,30 @@ describe('checkout safety', () => {
     await repo.checkout();
     expect(readFileSync(join(repo.root, 'm.bin'), 'utf8')).toBe('one');
   });
+
+  it('a settled folder is left alone by its remembered walk, which never hides a change', async () => {
+    const repo = await newRepo();
+    const age = (rel: string, minutes = 60) => {
+      const when = new Date(Date.now() - minutes * 60_000);
+      utimesSync(join(repo.root, rel), when, when);
+    };
+    writeTree(repo.root, { 'dir/a': 'one', 'dir/b': 'x' });
+    for (const rel of ['dir/a', 'dir/b']) age(rel);
+    await repo.add(['dir']);
+    const v1 = readFileSync(join(repo.root, 'dir.dvc'), 'utf8');
+    expect(await repo.checkout()).toMatchObject({ added: [], modified: [], failed: [] });
+    writeFileSync(join(repo.root, 'dir/a'), 'two');
+    age('dir/a');
+    await repo.add(['dir']);
+    writeFileSync(join(repo.root, 'dir.dvc'), v1);
+    expect(await repo.checkout()).toMatchObject({ modified: ['dir'], failed: [] });
+    expect(readTree(join(repo.root, 'dir'))).toEqual({ a: 'one', b: 'x' });
+    expect(await repo.checkout()).toMatchObject({ modified: [] });
+    // Other bytes of the same size under an old mtime: not in the cache, so not replaced.
+    writeFileSync(join(repo.root, 'dir/b'), 'y');
+    age('dir/b', 30);
+    await expect(repo.checkout()).rejects.toMatchObject({ code: 'CAIRN_CHECKOUT_CONFLICT' });
+  });
 });
 
 describe('status, commit, remove, gc, read', () => {

@@ -17,13 +17,13 @@ import {
   type Placement,
   UNVERIFIED,
   type WalkEntry,
-  walkTree,
+  walkTreeParallel,
 } from '@cairn/core-io';
 import { CairnError, type LinkType } from '@cairn/types';
 import { type CheckoutObject, CheckoutObjects } from './checkout-objects.js';
 import { mapLimit } from './concurrency.js';
 import type { DataContext } from './context.js';
-import { hashFileCached, hashFilesCached } from './hash-path.js';
+import { hashFileCached, hashFilesCached, rememberDirOid, rememberedDirOid } from './hash-path.js';
 import { type TrackedEntry, toPosix } from './outputs.js';
 import { isStrictPrefixOf } from './partial-write.js';
 import { isSelected } from './targets.js';
@@ -90,7 +90,9 @@ interface Plan {
 
 async function currentFiles(ctx: DataContext, dir: string): Promise<Map<string, WalkEntry>> {
   const files = new Map<string, WalkEntry>();
-  for (const f of walkTree(dir, { dvcignore: ctx.ignore }).files) files.set(f.path, f);
+  for (const f of (await walkTreeParallel(ctx.pool(), dir, { dvcignore: ctx.ignore })).files) {
+    files.set(f.path, f);
+  }
   return files;
 }
 
@@ -170,6 +172,17 @@ async function planEntry(
     return plan;
   }
 
+  // A whole folder whose walk is the one last hashed to the wanted version is left as it is,
+  // without a state lookup per file or reading its listing (the common case in a git hook).
+  const files = existing?.isDirectory() ? await currentFiles(ctx, entry.path) : undefined;
+  if (
+    files !== undefined &&
+    !options.relink &&
+    entry.within === undefined &&
+    rememberedDirOid(ctx, entry.path, [...files.values()], entry.hashName) === oid
+  ) {
+    return plan;
+  }
   const tree = withinOnly(
     ctx.repo.root,
     entry,
@@ -182,14 +195,13 @@ async function planEntry(
     plan.writes = tree.map((t, i) => ({ dst: dsts[i] as string, md5: t.md5, fresh: true }));
     return plan;
   }
-  if (!existing.isDirectory()) {
+  if (files === undefined) {
     plan.replaceWhole = true;
     plan.state = 'modified';
     if (!(await savedInCache(entry.path, statSync(entry.path)))) plan.conflicts.push(entry.path);
     plan.writes = tree.map((t, i) => ({ dst: dsts[i] as string, md5: t.md5, fresh: true }));
     return plan;
   }
-  const files = await currentFiles(ctx, entry.path);
   const list = [...files.values()].filter((f) => isSelected(entry.within, f.path));
   const md5s = await hashFilesCached(ctx, list, entry.hashName);
   const current = new Map(list.map((f, i) => [f.path, md5s[i] as string]));
@@ -210,6 +222,7 @@ async function planEntry(
       plan.conflicts.push(join(entry.path, relpath));
   }
   if (plan.writes.length > 0 || plan.deletes.length > 0) plan.state = 'modified';
+  else if (entry.within === undefined) rememberDirOid(ctx, entry.path, list, entry.hashName, oid);
   return plan;
 }
 

@@ -224,14 +224,7 @@ async function hashWalkedDir(
     ...(stored.has(i) ? { stored: stored.get(i) } : {}),
   }));
   const tree = buildTree(dirFiles.map((f) => ({ relpath: f.relpath, md5: f.md5 })));
-  const walk = new WalkFingerprint();
-  for (const f of files) walk.add(f.path, f);
-  const summary = walk.finish();
-  // A walk that includes a file modified in the last moments is not vouched for: a later write
-  // within the same mtime tick would go unseen.
-  if (summary.settled) {
-    ctx.memos.set(walkMemoKey(path, hashName), summary.stamp, tree.oid.slice(0, 32));
-  }
+  const summary = rememberDirOid(ctx, path, files, hashName, tree.oid);
   return {
     kind: 'dir',
     oid: tree.oid,
@@ -240,6 +233,44 @@ async function hashWalkedDir(
     files: dirFiles,
     tree,
   };
+}
+
+function fingerprintOf(files: readonly WalkEntry[]): ReturnType<WalkFingerprint['finish']> {
+  const walk = new WalkFingerprint();
+  for (const f of files) walk.add(f.path, f);
+  return walk.finish();
+}
+
+/**
+ * Records that a folder whose walk gave `files` holds version `oid` (`….dir`), unless a file in
+ * it was modified in the last moments (a later write within the same mtime tick would go
+ * unseen). Returns the walk's summary.
+ */
+export function rememberDirOid(
+  ctx: HashContext,
+  path: string,
+  files: readonly WalkEntry[],
+  hashName: HashName,
+  oid: string,
+): ReturnType<WalkFingerprint['finish']> {
+  const summary = fingerprintOf(files);
+  if (summary.settled) ctx.memos.set(walkMemoKey(path, hashName), summary.stamp, oid.slice(0, 32));
+  return summary;
+}
+
+/**
+ * The oid (`….dir`) a folder was last hashed to, when its walk (every file's path, inode, mtime
+ * and size, in walk order) is exactly the one recorded then; undefined otherwise. Saves a state
+ * lookup per file where only "is it still that version?" matters.
+ */
+export function rememberedDirOid(
+  ctx: HashContext,
+  path: string,
+  files: readonly WalkEntry[],
+  hashName: HashName,
+): string | undefined {
+  const known = ctx.memos.get(walkMemoKey(path, hashName), fingerprintOf(files).stamp);
+  return known === undefined ? undefined : `${known}.dir`;
 }
 
 function walkMemoKey(path: string, hashName: HashName): string {
