@@ -97,13 +97,15 @@ export function failureLines(failed: readonly SyncFailure[]): string[] {
   });
 }
 
-/** Warnings about what a transfer left out, for stderr. */
-export function warningLines(result: SyncResult): string[] {
+/** Warnings about what a transfer (or `data status`) left out, for stderr. */
+export function warningLines(
+  result: Pick<SyncResult, 'skippedRevisions'> & { legacy?: string[] },
+): string[] {
   const lines: string[] = [];
   for (const s of result.skippedRevisions) {
     lines.push(`warning: skipped ${s.file} at ${s.rev.slice(0, 8)}: ${s.message}`);
   }
-  if (result.legacy.length > 0) {
+  if (result.legacy !== undefined && result.legacy.length > 0) {
     lines.push(
       `warning: left out ${result.legacy.length} legacy (DVC 2, md5-dos2unix) output(s): ${result.legacy.join(', ')}`,
     );

@@ -211,6 +211,14 @@ describe('cairn add / status / checkout', () => {
     );
     const json = await cairn(['data', 'status', '--json'], { cwd: dir });
     expect(JSON.parse(json.stdout)).toEqual({ uncommitted: { modified: ['data/'] } });
+    // A pointer file of the last commit that cannot be read: left out, with a warning.
+    writeFileSync(join(dir, 'broken.dvc'), 'outs: [oops\n');
+    await run('git', ['add', 'broken.dvc'], dir);
+    await run('git', ['commit', '-qm', 'broken'], dir);
+    rmSync(join(dir, 'broken.dvc'));
+    const warned = await cairn(['data', 'status'], { cwd: dir });
+    expect(warned.exitCode).toBe(0);
+    expect(warned.stderr).toMatch(/^warning: skipped broken\.dvc at [0-9a-f]{8}: /);
   });
 
   it('install writes git hooks that check out the data on a branch switch', async () => {

@@ -789,6 +789,13 @@ describe('dataStatus (dvc data status)', () => {
 
     const store = tempDir();
     await repo.addRemote('store', store, { default: true });
+    // A `push: false` output is never expected on a remote (DVC leaves it out too).
+    writeTree(repo.root, { 'private.bin': 'local only' });
+    await repo.add(['private.bin']);
+    writeFileSync(
+      join(repo.root, 'private.bin.dvc'),
+      `${readFileSync(join(repo.root, 'private.bin.dvc'), 'utf8')}  push: false\n`,
+    );
     expect((await repo.dataStatus({ notInRemote: true })).not_in_remote).toEqual([
       'data/',
       'model.bin',
@@ -798,8 +805,17 @@ describe('dataStatus (dvc data status)', () => {
       [],
     );
 
+    // A pointer file of the last commit that cannot be read is left out and reported.
+    writeFileSync(join(repo.root, 'broken.dvc'), 'outs: [oops\n');
+    git(repo.root, 'add', 'broken.dvc');
+    git(repo.root, 'commit', '-qm', 'broken pointer');
+    rmSync(join(repo.root, 'broken.dvc'));
+    expect((await repo.dataStatus()).skippedRevisions).toEqual([
+      expect.objectContaining({ file: 'broken.dvc', message: expect.any(String) }),
+    ]);
+
     rmSync(repo.cacheDir, { recursive: true });
-    expect((await repo.dataStatus()).not_in_cache).toEqual(['data/', 'model.bin']);
+    expect((await repo.dataStatus()).not_in_cache).toEqual(['data/', 'model.bin', 'private.bin']);
     // Without the listing, the folder's files are unknown.
     expect((await repo.dataStatus({ granular: true })).uncommitted.unknown).toEqual([
       'data/a',

@@ -1,6 +1,6 @@
 import { type DataStatus, type DataStatusChanges, Repo } from '@cairn/repo';
 import { defineCommand } from '../command.js';
-import { REMOTE_OPTION } from '../remote-output.js';
+import { REMOTE_OPTION, warningLines, writeLines } from '../remote-output.js';
 
 type Group =
   | 'not_in_cache'
@@ -102,7 +102,7 @@ export default defineCommand({
     },
   ],
   examples: ['cairn data status', 'cairn data status --granular data/', 'cairn data status --json'],
-  async run({ positionals, options, cwd, env, onProgress, signal }) {
+  async run({ positionals, options, cwd, env, json, stderr, onProgress, signal }) {
     const repo = Repo.open(cwd, { env });
     const status = await repo.dataStatus({
       cwd,
@@ -122,6 +122,7 @@ export default defineCommand({
       ['untracked', status.untracked],
       ...(options.unchanged ? [['unchanged', status.unchanged] as [Group, string[]]] : []),
     ];
+    if (!json) writeLines(stderr, warningLines(status));
     return { data: compact(groups), text: statusText(status, groups) };
   },
 });

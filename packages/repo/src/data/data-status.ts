@@ -11,10 +11,12 @@ import { git, headSha, isDirty } from '@cairn/core-io';
 import { remoteHas } from '@cairn/remote-adapters';
 import { chooseRemote, type RemoteHost } from '../remote/open.js';
 import { withRemotes } from '../remote/sync.js';
+import { collectUsedOutputs, type UsedOutputs } from '../remote/used-outputs.js';
 import type { DataContext } from './context.js';
 import {
   type Change,
   findRenames,
+  isBelow,
   keyOf,
   pathOf,
   revisionSide,
@@ -60,6 +62,8 @@ export interface DataStatus {
   untracked: string[];
   unchanged: string[];
   git: { isEmpty: boolean; isDirty: boolean };
+  /** Pointer files or locks of the last commit that could not be read (left out, as DVC warns). */
+  skippedRevisions: UsedOutputs['skipped'];
 }
 
 interface Compared {
@@ -123,10 +127,14 @@ async function notOnRemote(
   selected: (key: readonly string[]) => boolean,
   options: DataStatusOptions,
 ): Promise<string[]> {
+  // As DVC: `push: false` outputs are never expected on a remote.
+  const { outputs } = await collectUsedOutputs(ctx.repo, {});
+  const unpushed = outputs.filter((o) => !o.push).map((o) => o.path.split('/'));
   const entries = new Map<string, string>();
   for (const change of walk(index, new Map(), { shallow: options.granular !== true })) {
     const node = change.old;
     if (node?.hash === undefined || node.hashName !== 'md5' || !selected(change.key)) continue;
+    if (unpushed.some((prefix) => isBelow(change.key, prefix))) continue;
     entries.set(pathOf(change, node), node.hash);
   }
   const name = chooseRemote(host, options.remote, undefined, 'data status --not-in-remote');
@@ -186,5 +194,6 @@ export async function dataStatus(
     untracked,
     unchanged: uncommitted.unchanged.filter((p) => stillCommitted.has(p)).sort(),
     git: { isEmpty: usesGit && head === undefined, isDirty: usesGit && (await isDirty(root)) },
+    skippedRevisions: skipped,
   };
 }
