@@ -30,7 +30,7 @@ import { collectEntries, collectTracked, type TrackedEntry, toPosix } from './da
 import { openTracked } from './data/read.js';
 import { type RemoveResult, removeTargets } from './data/remove.js';
 import { computeStatus, type StatusReport } from './data/status.js';
-import { selectEntries } from './data/targets.js';
+import { selectEntries, targetEntries } from './data/targets.js';
 import { unprotectTargets } from './data/unprotect.js';
 import { Experiments } from './experiments/experiments.js';
 import { type InstallHooksOptions, installHooks } from './hooks.js';
@@ -216,7 +216,7 @@ export class Repo {
     options: DataOptions & CheckoutOptions = {},
   ): Promise<CheckoutResult> {
     const cwd = options.cwd ?? this.root;
-    const entries = selectEntries(await this.trackedEntries(), targets, cwd);
+    const entries = await targetEntries(this.root, this.usesGit, targets, cwd);
     return DataContext.run(this, { ...options, write: 'checkout' }, (ctx) =>
       checkoutEntries(ctx, entries, options, cwd),
     );
@@ -256,7 +256,8 @@ export class Repo {
 
   /** Record the current content of tracked outputs in the cache and their pointers / lock. */
   async commit(targets: readonly string[] = [], options: DataOptions = {}): Promise<CommitResult> {
-    const entries = selectEntries(await this.trackedEntries(), targets, options.cwd ?? this.root);
+    const cwd = options.cwd ?? this.root;
+    const entries = await targetEntries(this.root, this.usesGit, targets, cwd);
     return DataContext.run(this, { ...options, write: 'commit' }, (ctx) =>
       commitEntries(ctx, entries),
     );

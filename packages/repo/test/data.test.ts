@@ -667,9 +667,18 @@ describe('status, commit, remove, gc, read', () => {
 
   it('refuses targets it must not track', async () => {
     const repo = await newRepo();
-    writeTree(repo.root, { 'code.py': 'print(1)', 'd/f': 'x' });
-    git(repo.root, 'add', 'code.py');
+    writeTree(repo.root, {
+      'code.py': 'print(1)',
+      'd/f': 'x',
+      'lib/util.py': 'pass',
+      'data1.csv': '1',
+      'data[1].csv': 'one',
+    });
+    git(repo.root, 'add', 'code.py', 'lib/util.py', 'data1.csv');
     await expect(repo.add(['code.py'])).rejects.toMatchObject({ code: 'CAIRN_TRACKED_BY_GIT' });
+    await expect(repo.add(['lib'])).rejects.toMatchObject({ code: 'CAIRN_TRACKED_BY_GIT' });
+    // A name with pattern characters is itself, not a pattern matching data1.csv.
+    await repo.add(['data[1].csv']);
     await expect(repo.add(['missing'])).rejects.toMatchObject({ code: 'CAIRN_NOT_FOUND' });
     await expect(repo.add(['.dvc/config'])).rejects.toMatchObject({ code: 'CAIRN_BAD_TARGET' });
     await repo.add(['d']);

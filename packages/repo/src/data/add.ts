@@ -73,12 +73,20 @@ function checkTarget(root: string, abs: string, target: string): void {
   }
 }
 
-async function assertNotInGit(root: string, abs: string, target: string, usesGit: boolean) {
-  if (!usesGit || !existsSync(resolve(root, '.git'))) return;
-  const tracked = await git(['ls-files', '-z', '--', toPosix(relative(root, abs))], { cwd: root });
-  if (tracked !== '') {
+/** The files git tracks at or below any of `paths` (repository-relative, posix). */
+async function gitTrackedAmong(root: string, paths: readonly string[], usesGit: boolean) {
+  if (!usesGit || paths.length === 0 || !existsSync(resolve(root, '.git'))) return [];
+  // Literal pathspecs: a name like `data[1].csv` is not a pattern.
+  const specs = paths.map((p) => `:(literal)${toPosix(relative(root, p))}`);
+  const listed = await git(['ls-files', '-z', '--', ...specs], { cwd: root });
+  return listed.split('\0').filter((f) => f !== '');
+}
+
+function assertNotInGit(root: string, abs: string, target: string, tracked: readonly string[]) {
+  const rel = toPosix(relative(root, abs));
+  if (tracked.some((f) => f === rel || f.startsWith(`${rel}/`))) {
     throw new CairnError('CAIRN_TRACKED_BY_GIT', `'${target}' is already tracked by git`, {
-      hint: `stop tracking it in git first: git rm -r --cached '${toPosix(relative(root, abs))}'`,
+      hint: `stop tracking it in git first: git rm -r --cached '${rel}'`,
     });
   }
 }
@@ -281,17 +289,22 @@ export async function addTargets(
       `Glob [${targets.map((t) => `'${t}'`).join(', ')}] has no matches.`,
     );
   }
-  const entries = await collectEntries(root, usesGit);
+  const paths = chosen.map((target) => resolve(cwd, target));
+  for (const [i, target] of chosen.entries()) checkTarget(root, paths[i] as string, target);
+  // Two git processes at once: the pointer files and locks, and what git tracks of the targets.
+  const [entries, inGit] = await Promise.all([
+    collectEntries(root, usesGit),
+    gitTrackedAmong(root, paths, usesGit),
+  ]);
   const results: AddResult[] = [];
-  for (const target of chosen) {
-    const abs = resolve(cwd, target);
-    checkTarget(root, abs, target);
+  for (const [i, target] of chosen.entries()) {
+    const abs = paths[i] as string;
     if (ctx.ignore.isIgnored(toPosix(relative(root, abs)), statSync(abs).isDirectory())) {
       throw new CairnError('CAIRN_IGNORED', `'${target}' is ignored by .dvcignore`, {
         hint: 'remove the matching pattern from .dvcignore to track it',
       });
     }
-    await assertNotInGit(root, abs, target, usesGit);
+    assertNotInGit(root, abs, target, inGit);
     const own = findOverlap(entries, abs, target);
     const { hash, stored } = options.noCommit
       ? { hash: (await hashPath(ctx, abs)) as PathHash, stored: 0 }

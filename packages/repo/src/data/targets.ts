@@ -1,8 +1,40 @@
 /** Selecting tracked entries by CLI-style targets: data paths, `.dvc` files or stage names. */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { CairnError } from '@cairn/types';
-import { isWithin, type TrackedEntry, toPosix } from './outputs.js';
+import {
+  collectEntries,
+  isTrackablePath,
+  isWithin,
+  pointerEntries,
+  type TrackedEntry,
+  toPosix,
+} from './outputs.js';
+
+/**
+ * `selectEntries` of the workspace's entries. When every target is a pointer file, only those
+ * are read, as DVC loads only them: no listing of the repository's files (a git process).
+ */
+export async function targetEntries(
+  root: string,
+  usesGit: boolean,
+  targets: readonly string[] | undefined,
+  cwd: string,
+): Promise<TrackedEntry[]> {
+  const files = [...new Set((targets ?? []).map((t) => resolve(cwd, t)))];
+  const pointersOnly =
+    files.length > 0 &&
+    files.every(
+      (f) =>
+        f.endsWith('.dvc') &&
+        isTrackablePath(root, f) &&
+        statSync(f, { throwIfNoEntry: false })?.isFile() === true,
+    );
+  const entries = pointersOnly
+    ? files.flatMap((f) => pointerEntries(root, f, readFileSync(f, 'utf8')))
+    : await collectEntries(root, usesGit);
+  return selectEntries(entries, targets, cwd);
+}
 
 /**
  * Entries named by `targets` (resolved against `cwd`): a pointer file selects its entries, a

@@ -9,8 +9,8 @@ import { isDirOid, parseTree, type TreeEntry } from '@cairn/cache';
 import { OutFlags } from '@cairn/types';
 import { parse as parseYamlLoose } from 'yaml';
 import { entriesAtRev, revisions } from '../data/gc.js';
-import { collectEntries, type TrackedEntry, toPosix } from '../data/outputs.js';
-import { selectEntries } from '../data/targets.js';
+import { type TrackedEntry, toPosix } from '../data/outputs.js';
+import { targetEntries } from '../data/targets.js';
 
 export interface ScopeOptions {
   /** Outputs, pointer files or stage names (default: all); they narrow the workspace only. */
@@ -86,7 +86,7 @@ export async function collectUsedOutputs(host: Host, scope: ScopeOptions): Promi
       result.outputs.push(out);
     }
   };
-  add(selectEntries(await collectEntries(root, usesGit), scope.targets, scope.cwd ?? root));
+  add(await targetEntries(root, usesGit, scope.targets, scope.cwd ?? root));
   if (
     (scope.allBranches || scope.allTags || scope.allCommits) &&
     usesGit &&
