@@ -21,6 +21,9 @@ await bundle.write({
   format: 'esm',
   entryFileNames: '[name].js',
   chunkFileNames: '[name]-[hash].js',
+  // Less source for V8 to parse at every start (~8 ms of a short command); names are kept, so
+  // `--verbose` stack traces stay readable.
+  minify: { compress: true, mangle: false, codegen: { removeWhitespace: true } },
 });
 await bundle.close();
 await chmod('bin/cairn.js', 0o755);
