@@ -5,22 +5,13 @@
  * buffer, so memory stays constant. Only Node built-ins, for a fast worker start.
  */
 import { createHash, hash } from 'node:crypto';
-import {
-  closeSync,
-  constants,
-  existsSync,
-  fstatSync,
-  openSync,
-  readSync,
-  renameSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { makeDirsSync } from './dirs.js';
 import type { HashRequest, HashResponse } from './hash-protocol.js';
 import { TEMP_SUFFIX } from './temp-name.js';
+import { writeRenameSync } from './write-rename-sync.js';
 
 const BUFFER_SIZE = 1 << 20;
 let buffer = Buffer.alloc(0);
@@ -128,35 +119,12 @@ function storeCopy(bytes: Buffer, md5: string, store: StoreTarget): void {
   // Beside its destination, like DVC's own temporary objects: a rename within one folder
   // avoids the filesystem-wide lock that cross-folder renames take on ext4.
   const temp = join(prefix, `.incoming.${process.pid}.${threadId}x${tempCounter++}${TEMP_SUFFIX}`);
-  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL;
-  let fd: number;
-  try {
-    fd = openSync(temp, flags, store.mode);
-  } catch (error) {
+  const remakeDir = () => {
     // The folder was removed since this thread made sure of it (a long-lived process).
-    if ((error as { code?: unknown }).code !== 'ENOENT') throw error;
     knownDirs.delete(prefix);
     ensureDir(prefix, store.dirMode);
-    fd = openSync(temp, flags, store.mode);
-  }
-  let info: { ino: number; mtimeMs: number };
-  try {
-    for (let written = 0; written < bytes.length; ) {
-      written += writeSync(fd, bytes, written, bytes.length - written);
-    }
-    info = fstatSync(fd);
-  } catch (error) {
-    closeSync(fd);
-    unlinkSync(temp);
-    throw error;
-  }
-  closeSync(fd);
-  try {
-    renameSync(temp, dst);
-  } catch (error) {
-    unlinkSync(temp);
-    throw error;
-  }
+  };
+  const info = writeRenameSync(temp, dst, bytes, store.mode, remakeDir, (fd) => fstatSync(fd));
   if (created) writtenHere.add(md5);
   store.stored.push(1);
   store.objectStats.push(info.ino, info.mtimeMs);

@@ -9,6 +9,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { CairnError, type ProgressListener } from '@cairn/types';
+import { type CopyVerifiedOptions, copyVerifiedBatch } from './copy-verified.js';
 import { DEFAULT_ALGORITHMS, type HashAlgorithm, type HashResult, hashFile } from './hash.js';
 import { hashBatch } from './hash-batch.js';
 import type {
@@ -87,6 +88,8 @@ const SKIPPED_AS_TOO_LARGE = -2;
 // Paths per stat request, pairs per place request: a few milliseconds of system calls each.
 const STAT_CHUNK = 1024;
 const PLACE_CHUNK = 512;
+// Objects per copy request: each is a read, a write and an fsync.
+const COPY_CHUNK = 128;
 
 /** The stat facts a placement compares and reports. */
 interface FileStat3 {
@@ -311,6 +314,54 @@ export class HashPool {
       });
     });
     return placed;
+  }
+
+  /**
+   * Copies small content-addressed objects between local folders, shared among the threads
+   * (see `copyVerifiedBatch`): `srcs[i]` becomes `dsts[i]` when its bytes hash to `md5s[i]`.
+   * Per pair: the bytes copied, or the code of why it was not (`CopyVerifiedCode`, errno).
+   */
+  async copyVerified(
+    srcs: readonly string[],
+    dsts: readonly string[],
+    md5s: readonly string[],
+    options: CopyVerifiedOptions,
+  ): Promise<Array<{ size: number; code?: string }>> {
+    if (srcs.length !== dsts.length || srcs.length !== md5s.length) {
+      throw new TypeError('copyVerified needs one dst and one md5 per src');
+    }
+    const chunks: Array<{ start: number; end: number }> = [];
+    for (let start = 0; start < srcs.length; ) {
+      const end = start + guidedSize(srcs.length - start, this.size, COPY_CHUNK);
+      chunks.push({ start, end });
+      start = end;
+    }
+    const slice = ({ start, end }: { start: number; end: number }) => ({
+      srcs: srcs.slice(start, end),
+      dsts: dsts.slice(start, end),
+      md5s: md5s.slice(start, end),
+    });
+    const results = await this.shareChunks(
+      chunks,
+      (chunk) => {
+        const pairs = slice(chunk);
+        return copyVerifiedBatch(pairs.srcs, pairs.dsts, pairs.md5s, options);
+      },
+      (id, chunk) => ({ kind: 'copy', id, ...slice(chunk), options }),
+      (response) => {
+        if (response.kind !== 'copy') throw new Error(`unexpected ${response.kind} answer`);
+        return response;
+      },
+    );
+    const copied: Array<{ size: number; code?: string }> = [];
+    results.forEach(({ sizes, failed, codes }, k) => {
+      const { start } = chunks[k] as { start: number; end: number };
+      for (const size of sizes) copied.push({ size });
+      failed.forEach((i, n) => {
+        copied[start + i] = { size: -1, code: codes[n] as string };
+      });
+    });
+    return copied;
   }
 
   /**

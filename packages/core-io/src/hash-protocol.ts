@@ -1,8 +1,9 @@
 /** Messages between `HashPool` and its workers (flat arrays: cheap to clone). */
+import type { CopyVerifiedOptions, CopyVerifiedResult } from './copy-verified.js';
 import type { Placement, PlaceResult } from './place-batch.js';
 
-export type WorkerRequest = HashRequest | StatRequest | PlaceRequest;
-export type WorkerResponse = HashResponse | StatResponse | PlaceResponse;
+export type WorkerRequest = HashRequest | StatRequest | PlaceRequest | CopyRequest;
+export type WorkerResponse = HashResponse | StatResponse | PlaceResponse | CopyResponse;
 
 export interface HashRequest {
   kind: 'hash';
@@ -61,5 +62,20 @@ export interface PlaceRequest {
 
 export interface PlaceResponse extends PlaceResult {
   kind: 'place';
+  id: number;
+}
+
+/** Copies `srcs[i]` to `dsts[i]` when it hashes to `md5s[i]` (see copy-verified.ts). */
+export interface CopyRequest {
+  kind: 'copy';
+  id: number;
+  srcs: string[];
+  dsts: string[];
+  md5s: string[];
+  options: CopyVerifiedOptions;
+}
+
+export interface CopyResponse extends CopyVerifiedResult {
+  kind: 'copy';
   id: number;
 }

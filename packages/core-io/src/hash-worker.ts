@@ -1,5 +1,9 @@
-/** Worker thread of `HashPool`: answers each request (hash-batch.ts, stat-batch.ts, place-batch.ts). */
+/**
+ * Worker thread of `HashPool`: answers each request (hash-batch.ts, stat-batch.ts,
+ * place-batch.ts, copy-verified.ts).
+ */
 import { parentPort } from 'node:worker_threads';
+import { copyVerifiedBatch } from './copy-verified.js';
 import { hashBatch } from './hash-batch.js';
 import type { StatRequest, StatResponse, WorkerRequest } from './hash-protocol.js';
 import { placeBatch } from './place-batch.js';
@@ -30,6 +34,11 @@ if (port !== null) {
   port.on('message', (request: WorkerRequest) => {
     if (request.kind === 'hash') {
       port.postMessage(hashBatch(request));
+      return;
+    }
+    if (request.kind === 'copy') {
+      const result = copyVerifiedBatch(request.srcs, request.dsts, request.md5s, request.options);
+      port.postMessage({ kind: 'copy', id: request.id, ...result });
       return;
     }
     if (request.kind === 'place') {

@@ -10,6 +10,11 @@ export {
   writeJsonAtomic,
   writeYamlAtomic,
 } from './atomic-write.js';
+export {
+  COPY_VERIFIED_MAX,
+  CopyVerifiedCode,
+  type CopyVerifiedOptions,
+} from './copy-verified.js';
 export { makeDirs, makeDirsSync, SHARED_DIR_MODE } from './dirs.js';
 export {
   type Dos2UnixResult,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   existsSync,
   lstatSync,
@@ -8,6 +9,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ProgressEvent } from '@cairn/types';
 import { describe, expect, it } from 'vitest';
@@ -421,3 +423,31 @@ describe('HashPool.placeFiles', () => {
     }
   });
 });
+
+describe('HashPool.copyVerified', () => {
+  it('copyVerified shares verified copies among the threads, leaving an existing destination alone', async () => {
+    const dir = await tempDir();
+    const names = Array.from({ length: 300 }, (_, i) => `f${i}`);
+    for (const name of names) await writeFile(join(dir, name), name);
+    await writeFile(join(dir, 'kept'), 'already here');
+    const pool = new HashPool({ workers: 2 });
+    try {
+      const copied = await pool.copyVerified(
+        names.map((name) => join(dir, name)),
+        names.map((name) => join(dir, name === 'f7' ? 'kept' : `copy-${name}`)),
+        names.map((name) => md5(name)),
+        { mode: 0o444, skipExisting: true },
+      );
+      expect(copied[7]).toEqual({ size: -1, code: 'EEXIST' });
+      expect(copied.filter((c) => c.code === undefined)).toHaveLength(299);
+      expect(await readFile(join(dir, 'kept'), 'utf8')).toBe('already here');
+      expect(await readFile(join(dir, 'copy-f299'), 'utf8')).toBe('f299');
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+function md5(bytes: string): string {
+  return createHash('md5').update(bytes).digest('hex');
+}

@@ -3,7 +3,12 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { pipeline, type Readable, Transform } from 'node:stream';
-import { fsyncDir } from '@cairn/core-io';
+import {
+  CopyVerifiedCode,
+  type CopyVerifiedOptions,
+  fsyncDir,
+  type HashPool,
+} from '@cairn/core-io';
 import {
   type CairnErrorCode,
   isCairnError,
@@ -37,6 +42,11 @@ export interface TransferOptions {
   onProgress?: ProgressListener;
   /** Aborting stops the transfer: it rejects with `CAIRN_REMOTE_ABORTED`, no partial object stays. */
   signal?: AbortSignal;
+  /**
+   * Threads for a remote that is a folder on this machine (`RemoteDriver.local`): small objects
+   * are then copied in bulk on them (verified, fsynced, renamed into place), the rest one by one.
+   */
+  pool?: HashPool;
 }
 
 export interface TransferFailure {
@@ -130,7 +140,25 @@ export async function pushObjects(options: TransferOptions): Promise<TransferSum
     }
   };
   const [files, dirs] = partition(oids);
-  await run.guard(() => runPool(files, run.jobs, push, signal));
+  // Objects the remote lacks go in bulk when it is a local folder; what that leaves (large,
+  // failed, already there in some size), one by one, as do the `.dir` objects once every
+  // folder written so far is durable.
+  const bulk = await copyInBulk(
+    run,
+    files.filter((oid) => !present.has(oid)),
+    (oid) => [cachePath(cacheDir, oid), remote.local?.path(oidToKey(oid)) ?? ''],
+    { mode: CACHE_OBJECT_MODE, ...dirModeOf(remote.local?.dirMode) },
+  );
+  const rest = new Set(bulk.rest);
+  await run.guard(() =>
+    runPool(
+      files.filter((oid) => present.has(oid) || rest.has(oid)),
+      run.jobs,
+      push,
+      signal,
+    ),
+  );
+  await syncFolders(bulk.folders);
   const ready: string[] = [];
   for (const dir of dirs) {
     const missing = await failedEntriesOf(cachePath(cacheDir, dir), run.failedOids);
@@ -199,9 +227,16 @@ export async function fetchObjects(options: TransferOptions): Promise<TransferSu
   };
   const [files, dirs] = partition(oids);
   try {
-    await run.guard(() => runPool([...files, ...dirs], run.jobs, fetch, signal));
+    const bulk = await copyInBulk(
+      run,
+      [...files, ...dirs],
+      (oid) => [remote.local?.path(oidToKey(oid)) ?? '', cachePath(cacheDir, oid)],
+      { mode: CACHE_OBJECT_MODE, skipExisting: true, ...dirModeOf(options.cacheDirMode) },
+    );
+    for (const folder of bulk.folders) folders.add(folder);
+    await run.guard(() => runPool(bulk.rest, run.jobs, fetch, signal));
   } finally {
-    await runPool(folders, 8, (folder) => fsyncDir(folder).catch(() => {}));
+    await syncFolders(folders);
   }
   return run.finish();
 }
@@ -328,6 +363,59 @@ class TransferRun {
       `${this.verb} was aborted`,
     );
   }
+}
+
+/** Objects per bulk call: progress is reported, and an abort noticed, between them. */
+const BULK_SLICE = 512;
+
+function dirModeOf(mode: number | undefined): { dirMode?: number } {
+  return mode === undefined ? {} : { dirMode: mode };
+}
+
+/**
+ * Copies objects between two folders of this machine on the transfer's threads (`pool`), when
+ * the remote is one: each is verified against its name, fsynced and renamed into place. Returns
+ * the objects left to the one-by-one path (too large, missing, corrupt, failed: it reports them
+ * as it always does) and the folders written, to be synced once. A destination that exists is
+ * skipped when `skipExisting`.
+ */
+async function copyInBulk(
+  run: TransferRun,
+  oids: readonly string[],
+  pair: (oid: string) => [src: string, dst: string],
+  options: CopyVerifiedOptions,
+): Promise<{ rest: string[]; folders: Set<string> }> {
+  const { pool, remote } = run.options;
+  const folders = new Set<string>();
+  if (pool === undefined || remote.local === undefined || oids.length === 0) {
+    return { rest: [...oids], folders };
+  }
+  const rest: string[] = [];
+  for (let start = 0; start < oids.length; start += BULK_SLICE) {
+    const slice = oids.slice(start, start + BULK_SLICE);
+    const pairs = slice.map(pair);
+    const copied = await run.guard(() =>
+      pool.copyVerified(
+        pairs.map(([src]) => src),
+        pairs.map(([, dst]) => dst),
+        slice.map(expectedMd5),
+        options,
+      ),
+    );
+    slice.forEach((oid, i) => {
+      const outcome = copied[i] as { size: number; code?: string };
+      if (outcome.code === undefined) {
+        folders.add(dirname((pairs[i] as [string, string])[1]));
+        run.done(oid, outcome.size);
+      } else if (outcome.code === CopyVerifiedCode.exists) run.skip();
+      else rest.push(oid);
+    });
+  }
+  return { rest, folders };
+}
+
+async function syncFolders(folders: Iterable<string>): Promise<void> {
+  await runPool(folders, 8, (folder) => fsyncDir(folder).catch(() => {}));
 }
 
 /** Files first, `.dir` objects after them. */

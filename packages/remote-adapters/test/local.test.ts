@@ -1,5 +1,6 @@
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { HashPool } from '@cairn/core-io';
 import { scratchDir } from '@cairn/emulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRemote } from '../src/index.js';
@@ -7,10 +8,12 @@ import { describeRemoteConformance } from '../src/testing/index.js';
 import { describeTransfers } from './support/transfer-suite.js';
 
 let base: string;
+const pool = new HashPool();
 beforeAll(async () => {
   base = await mkdtemp(join(scratchDir(), 'cairn-local-remote-'));
 });
 afterAll(async () => {
+  await pool.close();
   await rm(base, { recursive: true, force: true });
 });
 
@@ -52,4 +55,12 @@ describe('local remote specifics', () => {
 describeTransfers({
   name: 'local directory',
   open: (root) => openRemote(join(base, root), { name: 'storage' }),
+});
+
+// The same suite with small objects copied in bulk on the hash threads (what the repository
+// passes for a local remote): corrupt, missing and large objects fall back to the path above.
+describeTransfers({
+  name: 'local directory, bulk copies on a hash pool',
+  open: (root) => openRemote(join(base, `bulk-${root}`), { name: 'storage' }),
+  pool,
 });

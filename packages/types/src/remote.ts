@@ -55,6 +55,13 @@ export interface RemoteDriver {
   /** Batched `delete` (e.g. S3 DeleteObjects, 1000 keys a request). */
   deleteMany?(keys: readonly string[], options?: RemoteCallOptions): Promise<void>;
 
+  /**
+   * Set by a remote that is a folder on this machine: the file that holds `key`, and the mode
+   * of the folders it creates (`shared = group`). Transfers then copy small objects in bulk,
+   * synchronously in worker threads, instead of through `read` / `write` one at a time.
+   */
+  readonly local?: { path(key: string): string; dirMode?: number };
+
   /** Releases sockets, child clients and timers. The driver is unusable afterwards. */
   dispose(): Promise<void>;
 }

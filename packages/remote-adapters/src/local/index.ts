@@ -70,6 +70,7 @@ class LocalRemote implements RemoteDriver {
   readonly displayUrl: string;
   readonly defaultJobs: number;
   readonly #dirMode: number | undefined;
+  readonly local: NonNullable<RemoteDriver['local']>;
 
   constructor(
     readonly name: string,
@@ -81,11 +82,24 @@ class LocalRemote implements RemoteDriver {
     this.defaultJobs = defaultJobsFor('local', options.jobs);
     // `shared = group`: DVC makes new folders group-writable and setgid.
     this.#dirMode = options.shared === 'group' ? SHARED_DIR_MODE : undefined;
+    this.local = {
+      path: (key) => this.#objectPath(key),
+      ...(this.#dirMode === undefined ? {} : { dirMode: this.#dirMode }),
+    };
   }
 
   #path(key: string): string {
     this.kit.checkKey(key);
     return join(this.root, ...key.split('/'));
+  }
+
+  /** Where an object lives (never outside the remote folder). */
+  #objectPath(key: string): string {
+    const path = this.#path(key);
+    if (path === this.root || !path.startsWith(this.root + sep)) {
+      throw this.kit.toError('write', key, new Error('the key leaves the remote folder'));
+    }
+    return path;
   }
 
   async exists(key: string, options?: RemoteCallOptions): Promise<boolean> {
@@ -184,10 +198,7 @@ class LocalRemote implements RemoteDriver {
   }
 
   async write(key: string, body: RemoteBody, options?: RemoteWriteOptions): Promise<void> {
-    const path = this.#path(key);
-    if (path === this.root || !path.startsWith(this.root + sep)) {
-      throw this.kit.toError('write', key, new Error('the key leaves the remote folder'));
-    }
+    const path = this.#objectPath(key);
     await this.kit.run(
       'write',
       key,

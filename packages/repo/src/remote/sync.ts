@@ -146,6 +146,8 @@ function transferOptions(ctx: DataContext, host: SyncHost, remote: RemoteDriver,
     cacheDir: host.cacheDir,
     ...(ctx.store.dirMode === undefined ? {} : { cacheDirMode: ctx.store.dirMode }),
     remote,
+    // Only a local folder remote has objects copied on the hash threads.
+    ...(remote.local === undefined ? {} : { pool: ctx.pool() }),
     ...(jobs === undefined ? {} : { jobs }),
     ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
     ...(ctx.signal ? { signal: ctx.signal } : {}),
