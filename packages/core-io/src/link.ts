@@ -11,6 +11,7 @@ import {
   existsSync,
   fstatSync,
   linkSync,
+  lstatSync,
   openSync,
   renameSync,
   statSync,
@@ -22,7 +23,6 @@ import {
   chmod,
   copyFile,
   link as hardlink,
-  lstat,
   mkdir,
   open,
   rename,
@@ -297,29 +297,40 @@ async function defaultFileMode(dir: string): Promise<number> {
  * Returns the paths that changed.
  */
 export async function unprotect(path: string): Promise<string[]> {
-  const info = await lstat(path);
-  if (info.isDirectory()) {
-    const changed: string[] = [];
-    for (const entry of walkTree(path, { dvcignore: false }).files) {
-      changed.push(...(await unprotect(entry.absPath)));
-    }
-    return changed;
+  if (!lstatSync(path).isDirectory()) return (await unprotectFile(path)) ? [path] : [];
+  const changed: string[] = [];
+  let count = 0;
+  for (const entry of walkTree(path, { dvcignore: false }).files) {
+    if (await unprotectFile(entry.absPath)) changed.push(entry.absPath);
+    // Small files are done synchronously (a thread-pool hop per call cost more than the call);
+    // the event loop gets a turn now and then.
+    if (++count % 512 === 0) await new Promise((resolve) => setImmediate(resolve));
   }
+  return changed;
+}
+
+/** Files up to this size are copied synchronously by `unprotect`. */
+const SYNC_COPY_MAX = 1 << 20;
+
+/** `unprotect` of one file; true when it changed. */
+async function unprotectFile(path: string): Promise<boolean> {
+  const info = lstatSync(path);
   if (info.isSymbolicLink() || info.nlink > 1) {
-    const target = await stat(path);
+    const target = statSync(path);
     const temp = tempPathFor(path);
     try {
-      await copyFile(path, temp, constants.COPYFILE_EXCL);
-      await chmod(temp, (await defaultFileMode(dirname(path))) | (target.mode & 0o111));
-      await rename(temp, path);
+      if (target.size <= SYNC_COPY_MAX) copyFileSync(path, temp, constants.COPYFILE_EXCL);
+      else await copyFile(path, temp, constants.COPYFILE_EXCL);
+      chmodSync(temp, defaultFileModeSync(path) | (target.mode & 0o111));
+      renameSync(temp, path);
     } finally {
-      await ignoreMissing(() => unlink(temp));
+      if (existsSync(temp)) unlinkSync(temp);
     }
-    return [path];
+    return true;
   }
-  if ((info.mode & 0o200) !== 0) return [];
-  await chmod(path, (info.mode & 0o7777) | 0o200);
-  return [path];
+  if ((info.mode & 0o200) !== 0) return false;
+  chmodSync(path, (info.mode & 0o7777) | 0o200);
+  return true;
 }
 
 export interface LinkTypeSupport {

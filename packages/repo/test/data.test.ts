@@ -545,6 +545,28 @@ describe('status, commit, remove, gc, read', () => {
     await expect(repo.unprotect(['gone'])).rejects.toMatchObject({ code: 'CAIRN_NOT_FOUND' });
   });
 
+  it('checkout with relink moves every file to the configured link type, contents intact', async () => {
+    const repo = await newRepo();
+    writeTree(repo.root, { 'data/a': 'alpha', 'data/sub/b': 'bravo', 'data/empty': '' });
+    await repo.add(['data']);
+    const files = ['a', 'sub/b'].map((f) => join(repo.root, 'data', f));
+    expect(files.map((f) => lstatSync(f).nlink)).toEqual([1, 1]);
+    await repo.setConfig('cache.type', 'hardlink');
+    expect((await repo.checkout([], { relink: true })).failed).toEqual([]);
+    expect(files.map((f) => lstatSync(f).nlink)).toEqual([2, 2]);
+    await repo.setConfig('cache.type', 'symlink');
+    await repo.checkout([], { relink: true });
+    expect(files.map((f) => lstatSync(f).isSymbolicLink())).toEqual([true, true]);
+    await repo.setConfig('cache.type', 'copy');
+    await repo.checkout([], { relink: true });
+    expect(files.map((f) => [lstatSync(f).isFile(), lstatSync(f).nlink])).toEqual([
+      [true, 1],
+      [true, 1],
+    ]);
+    expect(readTree(join(repo.root, 'data'))).toEqual({ a: 'alpha', 'sub/b': 'bravo', empty: '' });
+    expect(await repo.status()).toEqual({});
+  });
+
   it.each(['hardlink', 'copy'] as const)(
     'checks out thousands of files (%s), empty and shared objects and a corrupt one included',
     async (type) => {

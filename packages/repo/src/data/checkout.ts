@@ -52,6 +52,8 @@ export interface CheckoutResult {
 const LINK_JOBS = 16;
 /** New files from which links or copies are made in bulk, shared among threads. */
 const BULK_MIN = 1024;
+/** Objects up to this size replace a workspace file synchronously. */
+const SYNC_PLACE_MAX = 1 << 20;
 
 /** Whether the pool can place files of link type `type` in bulk (not symlinks). */
 function placesInBulk(type: LinkType | undefined): boolean {
@@ -349,16 +351,22 @@ export async function checkoutEntries(
         return;
       }
       const known = object.stat;
+      const options = known ? { srcSize: known.size } : {};
+      // What is there is replaced through a temporary name: synchronously for a small object
+      // (a thread-pool hop per system call cost more than the call; --relink of many files).
+      const replaceIt = async () =>
+        known !== undefined && known.size < SYNC_PLACE_MAX
+          ? linker.linkSync(object.src, w.dst, options)
+          : await linker.link(object.src, w.dst);
       if (replace) {
-        record(w, await linker.link(object.src, w.dst), known);
+        record(w, await replaceIt(), known);
         return;
       }
       try {
-        const options = known ? { srcSize: known.size } : {};
         record(w, linker.linkNewSync(object.src, w.dst, options), known);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        record(w, await linker.link(object.src, w.dst), known);
+        record(w, await replaceIt(), known);
       }
     };
     // New files go in place directly (one call per link, like cp -al); files that replace
