@@ -430,6 +430,19 @@ describe('status, commit, remove, gc, read', () => {
     const info = lstatSync(join(repo.root, 'big.bin'));
     expect(info.nlink).toBe(2);
     expect(info.mode & 0o222).toBe(0);
+    // Unprotected, edited and committed: linked to its new object again, as DVC's commit does.
+    writeTree(repo.root, { 'ds/a': 'alpha', 'ds/b': 'bravo' });
+    await repo.add(['ds']);
+    await repo.unprotect(['big.bin', 'ds/a']);
+    writeFileSync(join(repo.root, 'big.bin'), 'payload 2');
+    writeFileSync(join(repo.root, 'ds', 'a'), 'alpha 2');
+    expect((await repo.commit()).committed.sort()).toEqual(['big.bin', 'ds']);
+    for (const file of ['big.bin', 'ds/a', 'ds/b']) {
+      const linked = lstatSync(join(repo.root, file));
+      expect([file, linked.nlink, linked.mode & 0o222]).toEqual([file, 2, 0]);
+    }
+    expect(readFileSync(join(repo.root, 'big.bin'), 'utf8')).toBe('payload 2');
+    expect(await repo.status()).toEqual({});
   });
 
   it('hardlink add of a folder never links a file to a corrupt object of its hash', async () => {

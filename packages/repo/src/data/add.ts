@@ -181,7 +181,9 @@ export async function relinkFromCache(
   const first = ctx.repo.linkTypes[0];
   if (first !== 'hardlink' && first !== 'symlink') return;
   const files: readonly RelinkFile[] =
-    hash.kind === 'file' ? [{ absPath: abs, md5: hash.md5, size: hash.size }] : hash.files;
+    hash.kind === 'file'
+      ? [{ absPath: abs, md5: hash.md5, size: hash.size, ino: statSync(abs).ino }]
+      : hash.files;
   const objects = await verifiedObjects(ctx, files);
   const linker = new Linker(ctx.repo.linkTypes);
   const id = 'relink';

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { stringifyDvcYaml, writeFileAtomic } from '@cairn/core-io';
 import { CairnError, DvcLock, parseYaml } from '@cairn/types';
-import { entryHashOf, hashAndStore } from './add.js';
+import { entryHashOf, hashAndStore, relinkFromCache } from './add.js';
 import type { DataContext } from './context.js';
 import { hashPath, type PathHash } from './hash-path.js';
 import { type TrackedEntry, toPosix } from './outputs.js';
@@ -57,6 +57,8 @@ export async function commitEntries(
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw missing(entry);
         throw error;
       }
+      // As DVC's commit: with a link cache.type the workspace becomes links to what was stored.
+      await relinkFromCache(ctx, entry.path, hash);
     } else {
       hash = await hashPath(ctx, entry.path);
       if (hash === undefined) throw missing(entry);
