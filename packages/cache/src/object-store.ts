@@ -29,6 +29,7 @@ import {
   hashBytesDos2Unix,
   hashFile,
   hashFileDos2Unix,
+  linkAsObjectSync,
   makeDirs,
   makeDirsSync,
   READ_ONLY_MODE,
@@ -287,11 +288,7 @@ export class ObjectStore {
   insertFileSync(src: string, md5: string): boolean {
     const dst = this.path(md5);
     if (existsSync(dst)) return false;
-    const prefix = dirname(dst);
-    if (!this.madeDirs.has(prefix)) {
-      makeDirsSync(prefix, this.dirMode);
-      this.madeDirs.add(prefix);
-    }
+    const prefix = this.ensurePrefix(dst);
     const temp = join(
       prefix,
       `.incoming.${process.pid}.s${this.tempStamp}x${this.tempCounter++}${TEMP_SUFFIX}`,
@@ -310,6 +307,43 @@ export class ObjectStore {
     }
     this.index?.set(md5, 'md5', statSync(dst));
     return true;
+  }
+
+  /**
+   * Makes the file `src` (md5 `md5`, with the stat `seen` taken before it was hashed) the object
+   * itself through a hard link, as DVC's add with `cache.type = hardlink` does: no bytes are
+   * copied, and the file becomes read-only. `present` when the object exists (left as it is);
+   * undefined when linking cannot be done (another filesystem, no hard links, or the file
+   * changed since `seen` or was modified too recently): copy it instead.
+   */
+  linkFileSync(src: string, md5: string, seen: FileStat): 'linked' | 'present' | undefined {
+    const dst = this.path(md5);
+    if (existsSync(dst)) return 'present';
+    const prefix = this.ensurePrefix(dst);
+    const temp = join(
+      prefix,
+      `.incoming.${process.pid}.l${this.tempStamp}x${this.tempCounter++}${TEMP_SUFFIX}`,
+    );
+    const linked = linkAsObjectSync(
+      { path: src, stat: seen },
+      seen.size,
+      temp,
+      dst,
+      READ_ONLY_MODE,
+    );
+    if (linked === undefined) return undefined;
+    this.index?.set(md5, 'md5', linked);
+    return 'linked';
+  }
+
+  /** The object folder of `dst`, made once per store. */
+  private ensurePrefix(dst: string): string {
+    const prefix = dirname(dst);
+    if (!this.madeDirs.has(prefix)) {
+      makeDirsSync(prefix, this.dirMode);
+      this.madeDirs.add(prefix);
+    }
+    return prefix;
   }
 
   /** Stores bytes (a `.dir` listing, normally) under `oid`, which must be their md5 (+ `.dir`). */

@@ -5,7 +5,21 @@
  * buffer, so memory stays constant. Only Node built-ins, for a fast worker start.
  */
 import { createHash, hash } from 'node:crypto';
-import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  linkSync,
+  lstatSync,
+  openSync,
+  readSync,
+  renameSync,
+  rmSync,
+  type Stats,
+  unlinkSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { makeDirsSync } from './dirs.js';
@@ -33,6 +47,8 @@ function hashOne(
 ): number {
   const fd = openSync(path, constants.O_RDONLY);
   try {
+    // What the file was before it is read: a link made into the store must still be that file.
+    const before = store?.link && !linkFailed ? fstatSync(fd) : undefined;
     let filled = 0;
     for (;;) {
       const n = readSync(fd, buffer, filled, BUFFER_SIZE - filled, null);
@@ -49,7 +65,7 @@ function hashOne(
     for (const algorithm of algorithms) digests.push(hash(algorithm, bytes, 'hex'));
     if (store !== undefined) {
       const md5 = digests[digests.length - algorithms.length + store.md5Index] as string;
-      storeCopy(bytes, md5, store);
+      storeCopy(bytes, md5, store, before && { path, stat: before });
     }
     return filled;
   } finally {
@@ -76,6 +92,7 @@ interface StoreTarget {
   dir: string;
   mode: number;
   dirMode?: number;
+  link?: boolean;
   md5Index: number;
   stored: number[];
   objectStats: number[];
@@ -101,9 +118,15 @@ function ensureDir(dir: string, mode: number | undefined): boolean {
 /**
  * Writes the bytes just hashed to `<dir>/<md5[0:2]>/<md5[2:]>` unless that object exists: into
  * a temporary file first, renamed into place once complete, so the name never shows partial
- * bytes. Saves reading the file a second time to copy it.
+ * bytes. Saves reading the file a second time to copy it. With `source` (`store.link`), the
+ * file itself becomes the object through a hard link when it can (see `linkAsObjectSync`).
  */
-function storeCopy(bytes: Buffer, md5: string, store: StoreTarget): void {
+function storeCopy(
+  bytes: Buffer,
+  md5: string,
+  store: StoreTarget,
+  source?: { path: string; stat: Stats },
+): void {
   const prefix = join(store.dir, md5.slice(0, 2));
   const dst = join(prefix, md5.slice(2));
   // In a folder this thread created, an object it did not write there is new, unless another
@@ -124,10 +147,59 @@ function storeCopy(bytes: Buffer, md5: string, store: StoreTarget): void {
     knownDirs.delete(prefix);
     ensureDir(prefix, store.dirMode);
   };
-  const info = writeRenameSync(temp, dst, bytes, store.mode, remakeDir, (fd) => fstatSync(fd));
+  const info =
+    (source && linkAsObjectSync(source, bytes.length, temp, dst, store.mode)) ??
+    writeRenameSync(temp, dst, bytes, store.mode, remakeDir, (fd) => fstatSync(fd));
   if (created) writtenHere.add(md5);
   store.stored.push(1);
   store.objectStats.push(info.ino, info.mtimeMs);
+}
+
+/** Set once a hard link into the store failed for want of support: this thread copies. */
+let linkFailed = false;
+const NO_LINK_ERRNOS = new Set(['EXDEV', 'EPERM', 'EMLINK', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
+/** A file modified this recently may change again within the same mtime tick: copied. */
+const SETTLE_MS = 2000;
+
+/**
+ * Makes the hashed file itself the object, as DVC's add does with `cache.type = hardlink`: a
+ * hard link beside `dst` that is checked to still be the file that was read (same inode, size
+ * and mtime, the mtime settled), made `mode` and renamed into place. No bytes are written, and
+ * the workspace file becomes the read-only object. Undefined where that cannot be done: the
+ * bytes read are written instead.
+ */
+export function linkAsObjectSync(
+  source: { path: string; stat: { ino: number; mtimeMs: number; size: number } },
+  size: number,
+  temp: string,
+  dst: string,
+  mode: number,
+): Stats | undefined {
+  const { stat } = source;
+  if (linkFailed || stat.size !== size || Date.now() - stat.mtimeMs < SETTLE_MS) return undefined;
+  try {
+    linkSync(source.path, temp);
+  } catch (error) {
+    const { code } = error as { code?: unknown };
+    if (typeof code === 'string' && NO_LINK_ERRNOS.has(code)) {
+      linkFailed = true;
+      return undefined;
+    }
+    throw error;
+  }
+  try {
+    const linked = lstatSync(temp);
+    if (linked.ino !== stat.ino || linked.size !== size || linked.mtimeMs !== stat.mtimeMs) {
+      unlinkSync(temp);
+      return undefined;
+    }
+    chmodSync(temp, mode);
+    renameSync(temp, dst);
+    return linked;
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
 }
 
 export interface BatchLimits {

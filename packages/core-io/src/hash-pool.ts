@@ -66,6 +66,13 @@ export interface StoreInto {
   mode?: number;
   /** Mode of the folders it creates (see `makeDirsSync`; default: 0o777 minus the umask). */
   dirMode?: number;
+  /**
+   * Hard-link each file as its object instead of writing its bytes (DVC's add with
+   * `cache.type = hardlink`): the file becomes the read-only object. Only a file still as it
+   * was read, not modified in the last two seconds, on the same filesystem; the others are
+   * copied.
+   */
+  link?: boolean;
 }
 
 /** What `storeInto` did with one file. */
@@ -178,6 +185,7 @@ export class HashPool {
             dir: store.dir,
             mode: store.mode ?? 0o444,
             ...(store.dirMode === undefined ? {} : { dirMode: store.dirMode }),
+            ...(store.link ? { link: true } : {}),
           },
           results,
           remaining: paths.length,

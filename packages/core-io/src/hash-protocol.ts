@@ -14,7 +14,7 @@ export interface HashRequest {
   /** Digests come back in this order. */
   algorithms: string[];
   /** Copy each file read whole into this content-addressed folder (see `StoreInto`). */
-  store?: { dir: string; mode: number; dirMode?: number };
+  store?: { dir: string; mode: number; dirMode?: number; link?: boolean };
 }
 
 export interface HashResponse {

@@ -46,6 +46,7 @@ export {
   hashFile,
   hashStream,
 } from './hash.js';
+export { linkAsObjectSync } from './hash-batch.js';
 export {
   type HashFilesOptions,
   type HashInput,

@@ -445,6 +445,34 @@ describe('status, commit, remove, gc, read', () => {
     expect(await repo.status()).toEqual({});
   });
 
+  it('hardlink add makes settled files their own objects, copying nothing', async () => {
+    const repo = await newRepo();
+    await repo.setConfig('cache.type', 'hardlink');
+    const big = Buffer.alloc(3 << 20, 7);
+    writeTree(repo.root, { 'ds/a': 'alpha', 'ds/sub/b': 'bravo' });
+    writeFileSync(join(repo.root, 'ds', 'big.bin'), big);
+    writeFileSync(join(repo.root, 'model.bin'), big.subarray(1));
+    const past = new Date(Date.now() - 3_600_000);
+    for (const f of ['ds/a', 'ds/sub/b', 'ds/big.bin', 'model.bin']) {
+      utimesSync(join(repo.root, f), past, past);
+    }
+    const inodes = (files: string[]) => files.map((f) => lstatSync(join(repo.root, f)).ino);
+    const before = inodes(['ds/a', 'ds/sub/b', 'ds/big.bin', 'model.bin']);
+    await repo.add(['ds', 'model.bin']);
+    // Same inodes: the workspace files themselves became the read-only objects.
+    expect(inodes(['ds/a', 'ds/sub/b', 'ds/big.bin', 'model.bin'])).toEqual(before);
+    const store = new ObjectStore(repo.cacheDir);
+    const md5 = (bytes: string | Buffer) => createHash('md5').update(bytes).digest('hex');
+    expect(lstatSync(store.path(md5(big))).ino).toBe(before[2]);
+    expect(lstatSync(store.path(md5(big.subarray(1)))).ino).toBe(before[3]);
+    expect(lstatSync(join(repo.root, 'ds', 'a')).mode & 0o777).toBe(0o444);
+    expect(await repo.status()).toEqual({});
+    rmSync(join(repo.root, 'ds'), { recursive: true });
+    await repo.checkout();
+    expect(readFileSync(join(repo.root, 'ds', 'big.bin')).equals(big)).toBe(true);
+    expect(readTree(join(repo.root, 'ds'))).toMatchObject({ a: 'alpha', 'sub/b': 'bravo' });
+  });
+
   it('hardlink add of a folder never links a file to a corrupt object of its hash', async () => {
     const repo = await newRepo();
     await repo.setConfig('cache.type', 'hardlink');

@@ -11,7 +11,7 @@ import { CairnError, usageError } from '@cairn/types';
 import { mapLimit } from './concurrency.js';
 import type { DataContext } from './context.js';
 import { addGitignoreEntry } from './gitignore.js';
-import { hashPath, type PathHash } from './hash-path.js';
+import { type DirFile, hashFileCached, hashPath, type PathHash } from './hash-path.js';
 import { collectEntries, isWithin, type TrackedEntry, toPosix } from './outputs.js';
 import { type EntryHash, pointerPathFor, writePointer } from './pointer.js';
 
@@ -113,7 +113,12 @@ export function findOverlap(entries: readonly TrackedEntry[], abs: string, targe
 }
 
 /** Stores the objects of a hashed path; returns how many were new. */
-export async function storeObjects(ctx: DataContext, abs: string, hash: PathHash): Promise<number> {
+export async function storeObjects(
+  ctx: DataContext,
+  abs: string,
+  hash: PathHash,
+  link = false,
+): Promise<number> {
   if (hash.kind === 'file') {
     const result = await ctx.store.insertFile(abs, { md5: hash.md5 });
     return result.added ? 1 : 0;
@@ -140,12 +145,17 @@ export async function storeObjects(ctx: DataContext, abs: string, hash: PathHash
       ctx.onProgress?.({ type: 'progress', id, done, total: missing.length });
     }
   };
+  // With `link`, a file becomes its object where it can (checked against the walk's stat).
+  const linked = (f: DirFile) =>
+    link &&
+    ctx.store.linkFileSync(f.absPath, f.md5, { ino: f.ino, mtimeMs: f.mtimeMs, size: f.size }) !==
+      undefined;
   // Small files are copied synchronously (cheaper than a thread-pool hop per call), large
   // ones concurrently through the pool.
   const small = missing.filter((f) => f.size < SMALL_FILE);
   for (let k = 0; k < small.length; k++) {
     const f = small[k] as (typeof small)[number];
-    ctx.store.insertFileSync(f.absPath, f.md5);
+    if (!linked(f)) ctx.store.insertFileSync(f.absPath, f.md5);
     tick();
     if (k % 512 === 511) {
       ctx.signal?.throwIfAborted();
@@ -156,7 +166,7 @@ export async function storeObjects(ctx: DataContext, abs: string, hash: PathHash
     missing.filter((f) => f.size >= SMALL_FILE),
     COPY_JOBS,
     async (f) => {
-      await ctx.store.insertFile(f.absPath, { md5: f.md5 });
+      if (!linked(f)) await ctx.store.insertFile(f.absPath, { md5: f.md5 });
       tick();
     },
     ctx.signal,
@@ -243,7 +253,9 @@ async function verifiedObjects(
 
 /**
  * Hashes and stores a path. A single file not known to the state index is hashed while it is
- * copied into the cache (one pass each, side by side) instead of read twice.
+ * copied into the cache (one pass each, side by side) instead of read twice. With
+ * `cache.type = hardlink`, files settled on disk become their objects through a hard link
+ * instead of being copied (as DVC's add moves them into the cache).
  */
 export async function hashAndStore(
   ctx: DataContext,
@@ -251,6 +263,20 @@ export async function hashAndStore(
   options: { ignore?: DvcIgnore | false } = {},
 ): Promise<{ hash: PathHash; stored: number }> {
   const info = statSync(abs);
+  // With `cache.type = hardlink`, files become their objects (DVC moves them into the cache).
+  const link = ctx.repo.linkTypes[0] === 'hardlink';
+  if (!info.isDirectory() && link) {
+    const md5 = await hashFileCached(ctx, abs, info);
+    const hash: PathHash = {
+      kind: 'file',
+      md5,
+      size: info.size,
+      isexec: (info.mode & 0o111) !== 0,
+    };
+    const linked = ctx.store.linkFileSync(abs, md5, info);
+    if (linked !== undefined) return { hash, stored: linked === 'linked' ? 1 : 0 };
+    return { hash, stored: await storeObjects(ctx, abs, hash) };
+  }
   if (!info.isDirectory() && ctx.state.get(abs, info) === undefined) {
     const inserted = await ctx.store.insertFile(abs);
     ctx.state.set(abs, info, inserted.oid);
@@ -262,12 +288,16 @@ export async function hashAndStore(
     };
     return { hash, stored: inserted.added ? 1 : 0 };
   }
-  const hash = (await hashPath(ctx, abs, 'md5', { ...options, storeInto: ctx.store })) as PathHash;
+  const hash = (await hashPath(ctx, abs, 'md5', {
+    ...options,
+    storeInto: ctx.store,
+    link,
+  })) as PathHash;
   const written =
     hash.kind === 'dir'
       ? new Set(hash.files.filter((f) => f.stored === 'written').map((f) => f.md5)).size
       : 0;
-  return { hash, stored: written + (await storeObjects(ctx, abs, hash)) };
+  return { hash, stored: written + (await storeObjects(ctx, abs, hash, link)) };
 }
 
 export function entryHashOf(hash: PathHash): EntryHash {

@@ -37,8 +37,9 @@ export interface DirFile {
   absPath: string;
   md5: string;
   size: number;
-  /** The inode the walk saw. */
+  /** The inode and mtime the walk saw. */
   ino: number;
+  mtimeMs: number;
   /** Set when hashing already put the file's object in the cache (`storeInto`). */
   stored?: 'written' | 'present';
 }
@@ -93,7 +94,12 @@ export async function hashFilesCached(
   ctx: HashContext,
   files: readonly WalkEntry[],
   hashName: HashName = 'md5',
-  storeInto?: { store: ObjectStore; stored: Map<number, 'written' | 'present'> },
+  storeInto?: {
+    store: ObjectStore;
+    stored: Map<number, 'written' | 'present'>;
+    /** Hard-link files as their objects (see core-io's `StoreInto.link`). */
+    link?: boolean;
+  },
 ): Promise<string[]> {
   const result = new Array<string>(files.length);
   const misses: number[] = [];
@@ -117,7 +123,9 @@ export async function hashFilesCached(
         algorithms: ['md5'],
         onProgress: ctx.onProgress,
         signal: ctx.signal,
-        ...(storeInto ? { storeInto: storeInto.store.incoming } : {}),
+        ...(storeInto
+          ? { storeInto: { ...storeInto.store.incoming, link: storeInto.link === true } }
+          : {}),
       },
     );
     misses.forEach((i, k) => {
@@ -153,14 +161,15 @@ export async function hashPath(
   ctx: HashContext,
   path: string,
   hashName: HashName = 'md5',
-  options: { storeInto?: ObjectStore; ignore?: DvcIgnore | false } = {},
+  options: { storeInto?: ObjectStore; link?: boolean; ignore?: DvcIgnore | false } = {},
 ): Promise<PathHash | undefined> {
   const info = statOrUndefined(path);
   if (info === undefined) return undefined;
   if (!info.isDirectory()) return hashOneFile(ctx, path, info, hashName);
   const dvcignore = options.ignore ?? ctx.ignore;
   const { files } = await walkTreeParallel(ctx.pool(), path, { dvcignore });
-  return hashWalkedDir(ctx, path, files, hashName, options.storeInto);
+  const store = options.storeInto && { store: options.storeInto, link: options.link === true };
+  return hashWalkedDir(ctx, path, files, hashName, store);
 }
 
 /**
@@ -206,14 +215,14 @@ async function hashWalkedDir(
   path: string,
   files: WalkEntry[],
   hashName: HashName,
-  storeInto: ObjectStore | undefined,
+  storeInto: { store: ObjectStore; link: boolean } | undefined,
 ): Promise<Extract<PathHash, { kind: 'dir' }>> {
   const stored = new Map<number, 'written' | 'present'>();
   const md5s = await hashFilesCached(
     ctx,
     files,
     hashName,
-    storeInto && hashName === 'md5' ? { store: storeInto, stored } : undefined,
+    storeInto && hashName === 'md5' ? { ...storeInto, stored } : undefined,
   );
   const dirFiles: DirFile[] = files.map((f, i) => ({
     relpath: f.path,
@@ -221,6 +230,7 @@ async function hashWalkedDir(
     md5: md5s[i] as string,
     size: f.size,
     ino: f.ino,
+    mtimeMs: f.mtimeMs,
     ...(stored.has(i) ? { stored: stored.get(i) } : {}),
   }));
   const tree = buildTree(dirFiles.map((f) => ({ relpath: f.relpath, md5: f.md5 })));
