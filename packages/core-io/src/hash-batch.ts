@@ -176,7 +176,10 @@ export function linkAsObjectSync(
   mode: number,
 ): Stats | undefined {
   const { stat } = source;
-  if (linkFailed || stat.size !== size || Date.now() - stat.mtimeMs < SETTLE_MS) return undefined;
+  // Empty files are never linked (thousands would share one inode, as `Linker` avoids too).
+  if (linkFailed || size === 0 || stat.size !== size || Date.now() - stat.mtimeMs < SETTLE_MS) {
+    return undefined;
+  }
   try {
     linkSync(source.path, temp);
   } catch (error) {
@@ -187,8 +190,9 @@ export function linkAsObjectSync(
     }
     throw error;
   }
+  let linked: Stats | undefined;
   try {
-    const linked = lstatSync(temp);
+    linked = lstatSync(temp);
     if (linked.ino !== stat.ino || linked.size !== size || linked.mtimeMs !== stat.mtimeMs) {
       unlinkSync(temp);
       return undefined;
@@ -197,6 +201,12 @@ export function linkAsObjectSync(
     renameSync(temp, dst);
     return linked;
   } catch (error) {
+    // A file that does not become the object keeps its own mode.
+    try {
+      if (linked !== undefined) chmodSync(temp, linked.mode & 0o7777);
+    } catch {
+      // gone already: its mode was not changed through this name
+    }
     rmSync(temp, { force: true });
     throw error;
   }

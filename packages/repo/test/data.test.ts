@@ -449,11 +449,11 @@ describe('status, commit, remove, gc, read', () => {
     const repo = await newRepo();
     await repo.setConfig('cache.type', 'hardlink');
     const big = Buffer.alloc(3 << 20, 7);
-    writeTree(repo.root, { 'ds/a': 'alpha', 'ds/sub/b': 'bravo' });
+    writeTree(repo.root, { 'ds/a': 'alpha', 'ds/sub/b': 'bravo', 'ds/empty': '' });
     writeFileSync(join(repo.root, 'ds', 'big.bin'), big);
     writeFileSync(join(repo.root, 'model.bin'), big.subarray(1));
     const past = new Date(Date.now() - 3_600_000);
-    for (const f of ['ds/a', 'ds/sub/b', 'ds/big.bin', 'model.bin']) {
+    for (const f of ['ds/a', 'ds/sub/b', 'ds/empty', 'ds/big.bin', 'model.bin']) {
       utimesSync(join(repo.root, f), past, past);
     }
     const inodes = (files: string[]) => files.map((f) => lstatSync(join(repo.root, f)).ino);
@@ -466,6 +466,8 @@ describe('status, commit, remove, gc, read', () => {
     expect(lstatSync(store.path(md5(big))).ino).toBe(before[2]);
     expect(lstatSync(store.path(md5(big.subarray(1)))).ino).toBe(before[3]);
     expect(lstatSync(join(repo.root, 'ds', 'a')).mode & 0o777).toBe(0o444);
+    // An empty file is never linked (as DVC): the empty object stays apart.
+    expect(lstatSync(join(repo.root, 'ds', 'empty')).nlink).toBe(1);
     expect(await repo.status()).toEqual({});
     rmSync(join(repo.root, 'ds'), { recursive: true });
     await repo.checkout();
