@@ -1,5 +1,6 @@
 import {
   chmodSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -171,6 +172,42 @@ describe('ObjectStore', () => {
     }
     // What is not vouched for goes through check, which hashes it.
     expect(await store.check(oids[2] as string)).toBe('corrupt');
+  });
+
+  it('checks many objects at once, hashing and recording those its index has not seen', async () => {
+    const dir = temp();
+    const cache = join(dir, 'cache');
+    const filled = new ObjectStore(cache, ObjectIndex.inMemory());
+    const oids: string[] = [];
+    for (const text of ['one', 'two', 'three']) {
+      writeFileSync(join(dir, text), text);
+      oids.push((await filled.insertFile(join(dir, text))).oid);
+    }
+    // A store whose index knows none of them (a cache filled by DVC), one object altered, one
+    // absent and a folder where an object should be.
+    const store = new ObjectStore(cache, ObjectIndex.inMemory());
+    const tampered = store.path(oids[1] as string);
+    chmodSync(tampered, 0o644);
+    writeFileSync(tampered, 'TWO');
+    oids.push('8cbad96aced40b3838dd9f07f6ef5772');
+    const folder = '0123456789abcdef0123456789abcdef';
+    mkdirSync(store.path(folder), { recursive: true });
+    oids.push(folder);
+    const pool = new HashPool({ workers: 1 });
+    try {
+      const checked = await store.checkMany(oids, 'md5', pool);
+      expect(checked.map((c) => c.verdict)).toEqual(['ok', 'corrupt', 'ok', 'missing', 'corrupt']);
+      const one = statSync(store.path(oids[0] as string));
+      expect(checked[0]?.stat).toEqual({ ino: one.ino, mtimeMs: one.mtimeMs, size: 3 });
+      // Recorded: vouched for from now on without another read.
+      expect((await store.checkKnown(oids.slice(0, 3), 'md5', pool)).map(Boolean)).toEqual([
+        true,
+        false,
+        true,
+      ]);
+    } finally {
+      await pool.close();
+    }
   });
 
   it('rejects a .dir object that would write outside its folder', async () => {

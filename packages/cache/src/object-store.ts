@@ -202,6 +202,60 @@ export class ObjectStore {
   }
 
   /**
+   * `check` of many objects at once, for checkouts of objects the index has no record of (a
+   * cache filled by DVC, or by a fetch): one `lstat` each and the hashing of those the index does
+   * not vouch for are shared among the pool's threads, instead of one read after another. What
+   * is verified is recorded. Each object gets its verdict, and its stat when `ok` (the stat it
+   * had before it was hashed).
+   */
+  async checkMany(
+    oids: readonly string[],
+    hashName: HashName,
+    pool: HashPool,
+  ): Promise<Array<{ verdict: ObjectCheck; stat?: FileStat }>> {
+    const paths = oids.map((oid) => this.path(oid, hashName));
+    const stats = await pool.statFiles(paths);
+    const results: Array<{ verdict: ObjectCheck; stat?: FileStat } | undefined> = [];
+    const toHash: number[] = [];
+    const index = this.index;
+    oids.forEach((oid, i) => {
+      const o = i * STAT_FIELDS;
+      const ino = stats[o] as number;
+      // Gone, or not a regular file: left to `check` below, which tells the two apart.
+      if (Number.isNaN(ino)) return;
+      const stat = { ino, mtimeMs: stats[o + 1] as number, size: stats[o + 2] as number };
+      results[i] = { verdict: 'ok', stat };
+      if (!index?.vouches(oid, hashName, stat)) toHash.push(i);
+    });
+    if (toHash.length > 0 && hashName === 'md5') {
+      try {
+        const hashed = await pool.hashFiles(
+          toHash.map((i) => ({ path: paths[i] as string, size: results[i]?.stat?.size })),
+          { algorithms: ['md5'] },
+        );
+        toHash.forEach((i, k) => {
+          const oid = oids[i] as string;
+          const result = results[i] as { verdict: ObjectCheck; stat: FileStat };
+          const digest = hashed[k] as { md5: string; size: number };
+          if (digest.md5 !== oid.slice(0, 32)) results[i] = { verdict: 'corrupt' };
+          // Recorded only when the file is still the one that was hashed.
+          else if (digest.size === result.stat.size) index?.set(oid, hashName, result.stat);
+        });
+      } catch {
+        // One of them changed or vanished meanwhile: checked one by one below.
+        for (const i of toHash) results[i] = undefined;
+      }
+    } else {
+      for (const i of toHash) results[i] = undefined;
+    }
+    const checked: Array<{ verdict: ObjectCheck; stat?: FileStat }> = [];
+    for (const [i, oid] of oids.entries()) {
+      checked.push(results[i] ?? { verdict: await this.check(oid, hashName) });
+    }
+    return checked;
+  }
+
+  /**
    * The stat each object had when the index saw it hash to its name (no file is touched):
    * a caller that is about to open or link the objects anyway compares their stat then, and
    * sends those that differ through `check`. Undefined where nothing is recorded.

@@ -230,24 +230,16 @@ async function verifiedObjects(
   const sources = new Map<string, string>();
   for (const f of files) if (!sources.has(f.md5)) sources.set(f.md5, f.absPath);
   const oids = [...sources.keys()];
-  const known = await ctx.store.checkKnown(oids, 'md5', ctx.pool());
+  const checked = await ctx.store.checkMany(oids, 'md5', ctx.pool());
   const objects = new Map<string, FileStat>();
-  oids.forEach((oid, i) => {
-    const stat = known[i];
-    if (stat !== undefined) objects.set(oid, stat);
-  });
-  await mapLimit(
-    oids.filter((oid) => !objects.has(oid)),
-    COPY_JOBS,
-    async (oid) => {
-      if ((await ctx.store.check(oid)) !== 'ok') {
-        await ctx.store.remove(oid);
-        await ctx.store.insertFile(sources.get(oid) as string, { md5: oid });
-      }
-      objects.set(oid, statSync(ctx.store.path(oid)));
-    },
-    ctx.signal,
-  );
+  for (const [i, oid] of oids.entries()) {
+    const { verdict, stat } = checked[i] as (typeof checked)[number];
+    if (verdict !== 'ok') {
+      await ctx.store.remove(oid);
+      await ctx.store.insertFile(sources.get(oid) as string, { md5: oid });
+    }
+    objects.set(oid, verdict === 'ok' && stat ? stat : statSync(ctx.store.path(oid)));
+  }
   return objects;
 }
 

@@ -7,10 +7,7 @@
  * `lstat` calls over a folder of 20,000 files.
  */
 import type { FileStat, HashName, ObjectCheck } from '@cairn/cache';
-import { mapLimit } from './concurrency.js';
 import type { DataContext } from './context.js';
-
-const CHECK_JOBS = 16;
 
 export interface CheckoutObject {
   md5: string;
@@ -47,9 +44,9 @@ export class CheckoutObjects {
   }
 
   /**
-   * Verifies every object that cannot wait (all `lstat` calls shared among the pool's threads;
-   * those the state index does not vouch for are hashed), and gives the others the stat recorded
-   * for them. An object with nothing recorded, or empty, is verified now too.
+   * Verifies every object that cannot wait (its `lstat`, and its hashing when the object index
+   * does not vouch for it, shared among the pool's threads), and gives the others the stat
+   * recorded for them. An object with nothing recorded, or empty, is verified now too.
    */
   async prepare(): Promise<void> {
     for (const [hashName, objects] of this.byHash) {
@@ -65,21 +62,17 @@ export class CheckoutObjects {
         else object.stat = stat;
       });
       if (now.length === 0) continue;
-      const known = await this.ctx.store.checkKnown(
+      const checked = await this.ctx.store.checkMany(
         now.map((o) => o.md5),
         hashName,
         this.ctx.pool(),
       );
       now.forEach((object, i) => {
-        object.stat = known[i];
-        if (object.stat !== undefined) object.verdict = 'ok';
+        const { verdict, stat } = checked[i] as (typeof checked)[number];
+        object.verdict = verdict;
+        object.stat = stat;
       });
-      await mapLimit(
-        now.filter((o) => o.verdict === undefined),
-        CHECK_JOBS,
-        (object) => this.verify(object),
-        this.ctx.signal,
-      );
+      this.ctx.signal?.throwIfAborted();
     }
   }
 
