@@ -20,11 +20,14 @@ describe('copyVerifiedBatch', () => {
       [md5('good bytes'), md5('other'), md5(Buffer.alloc(COPY_VERIFIED_MAX + 1, 1)), md5('x')],
       { mode: 0o444, dirMode: 0o2775 },
     );
-    expect(result).toEqual({
+    expect(result).toMatchObject({
       sizes: [10, -1, -1, -1],
       failed: [1, 2, 3],
       codes: [CopyVerifiedCode.mismatch, CopyVerifiedCode.tooLarge, 'ENOENT'],
     });
+    const copy = await stat(join(out, 'good'));
+    expect(result.stats.slice(0, 2)).toEqual([copy.ino, copy.mtimeMs]);
+    expect(result.stats.slice(2).every(Number.isNaN)).toBe(true);
     // Only the verified copy, and no temporary file.
     expect(await readdir(out)).toEqual(['good']);
     expect(await readFile(join(out, 'good'), 'utf8')).toBe('good bytes');

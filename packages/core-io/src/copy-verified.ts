@@ -48,6 +48,8 @@ export interface CopyVerifiedOptions {
 export interface CopyVerifiedResult {
   /** Bytes copied per pair (-1 where it was not). */
   sizes: number[];
+  /** The copy's inode and mtimeMs per pair, two numbers each (NaN where it was not copied). */
+  stats: number[];
   /** Indexes of the pairs not copied, and why (`CopyVerifiedCode` or an errno code). */
   failed: number[];
   codes: string[];
@@ -69,17 +71,19 @@ export function copyVerifiedBatch(
   options: CopyVerifiedOptions,
 ): CopyVerifiedResult {
   if (buffer.length === 0) buffer = Buffer.allocUnsafe(COPY_VERIFIED_MAX + 1);
-  const result: CopyVerifiedResult = { sizes: [], failed: [], codes: [] };
+  const result: CopyVerifiedResult = { sizes: [], stats: [], failed: [], codes: [] };
   for (let i = 0; i < srcs.length; i++) {
-    let size = -1;
     try {
-      size = copyOne(srcs[i] as string, dsts[i] as string, md5s[i] as string, options);
+      const copy = copyOne(srcs[i] as string, dsts[i] as string, md5s[i] as string, options);
+      result.sizes.push(copy.size);
+      result.stats.push(copy.ino, copy.mtimeMs);
     } catch (error) {
       const { code } = error as { code?: unknown };
       result.failed.push(i);
       result.codes.push(typeof code === 'string' ? code : 'EUNKNOWN');
+      result.sizes.push(-1);
+      result.stats.push(Number.NaN, Number.NaN);
     }
-    result.sizes.push(size);
   }
   return result;
 }
@@ -90,7 +94,12 @@ class Refused extends Error {
   }
 }
 
-function copyOne(src: string, dst: string, md5: string, options: CopyVerifiedOptions): number {
+function copyOne(
+  src: string,
+  dst: string,
+  md5: string,
+  options: CopyVerifiedOptions,
+): { size: number; ino: number; mtimeMs: number } {
   if (options.skipExisting && existsSync(dst)) throw new Refused(CopyVerifiedCode.exists);
   const input = openSync(src, constants.O_RDONLY);
   let size = 0;
@@ -115,10 +124,11 @@ function copyOne(src: string, dst: string, md5: string, options: CopyVerifiedOpt
   };
   if (!knownDirs.has(dir)) ensureDir();
   const temp = `${dir}/.incoming.${process.pid}.c${threadId}x${tempCounter++}${TEMP_SUFFIX}`;
-  writeRenameSync(temp, dst, bytes, options.mode, ensureDir, (fd) => {
+  const written = writeRenameSync(temp, dst, bytes, options.mode, ensureDir, (fd) => {
     // Exactly `mode`, whatever the umask took off; durable before it gets its name.
     fchmodSync(fd, options.mode);
     fsyncSync(fd);
+    return fstatSync(fd);
   });
-  return size;
+  return { size, ino: written.ino, mtimeMs: written.mtimeMs };
 }

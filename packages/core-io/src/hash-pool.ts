@@ -327,14 +327,15 @@ export class HashPool {
   /**
    * Copies small content-addressed objects between local folders, shared among the threads
    * (see `copyVerifiedBatch`): `srcs[i]` becomes `dsts[i]` when its bytes hash to `md5s[i]`.
-   * Per pair: the bytes copied, or the code of why it was not (`CopyVerifiedCode`, errno).
+   * Per pair: the bytes copied and the copy's inode and mtimeMs, or the code of why it was not
+   * (`CopyVerifiedCode`, errno).
    */
   async copyVerified(
     srcs: readonly string[],
     dsts: readonly string[],
     md5s: readonly string[],
     options: CopyVerifiedOptions,
-  ): Promise<Array<{ size: number; code?: string }>> {
+  ): Promise<Array<{ size: number; code?: string; ino?: number; mtimeMs?: number }>> {
     if (srcs.length !== dsts.length || srcs.length !== md5s.length) {
       throw new TypeError('copyVerified needs one dst and one md5 per src');
     }
@@ -361,10 +362,12 @@ export class HashPool {
         return response;
       },
     );
-    const copied: Array<{ size: number; code?: string }> = [];
-    results.forEach(({ sizes, failed, codes }, k) => {
+    const copied: Array<{ size: number; code?: string; ino?: number; mtimeMs?: number }> = [];
+    results.forEach(({ sizes, stats, failed, codes }, k) => {
       const { start } = chunks[k] as { start: number; end: number };
-      for (const size of sizes) copied.push({ size });
+      sizes.forEach((size, i) => {
+        copied.push({ size, ino: stats[2 * i] as number, mtimeMs: stats[2 * i + 1] as number });
+      });
       failed.forEach((i, n) => {
         copied[start + i] = { size: -1, code: codes[n] as string };
       });

@@ -47,6 +47,11 @@ export interface TransferOptions {
    * are then copied in bulk on them (verified, fsynced, renamed into place), the rest one by one.
    */
   pool?: HashPool;
+  /**
+   * Called for each object a fetch wrote into the cache, once its md5 was checked, with the
+   * copy's stat (e.g. to remember that this inode, mtime and size hash to the object's name).
+   */
+  onVerified?: (oid: string, stat: { ino: number; mtimeMs: number; size: number }) => void;
 }
 
 export interface TransferFailure {
@@ -212,6 +217,10 @@ export async function fetchObjects(options: TransferOptions): Promise<TransferSu
           }
         },
       });
+      if (options.onVerified) {
+        const info = await stat(path);
+        options.onVerified(oid, { ino: info.ino, mtimeMs: info.mtimeMs, size: info.size });
+      }
       run.done(oid, bytes);
     } catch (error) {
       // A body that failed before it was read to its end still holds a connection.
@@ -232,6 +241,7 @@ export async function fetchObjects(options: TransferOptions): Promise<TransferSu
       [...files, ...dirs],
       (oid) => [remote.local?.path(oidToKey(oid)) ?? '', cachePath(cacheDir, oid)],
       { mode: CACHE_OBJECT_MODE, skipExisting: true, ...dirModeOf(options.cacheDirMode) },
+      options.onVerified,
     );
     for (const folder of bulk.folders) folders.add(folder);
     await run.guard(() => runPool(bulk.rest, run.jobs, fetch, signal));
@@ -384,6 +394,7 @@ async function copyInBulk(
   oids: readonly string[],
   pair: (oid: string) => [src: string, dst: string],
   options: CopyVerifiedOptions,
+  onCopied?: TransferOptions['onVerified'],
 ): Promise<{ rest: string[]; folders: Set<string> }> {
   const { pool, remote } = run.options;
   const folders = new Set<string>();
@@ -403,9 +414,10 @@ async function copyInBulk(
       ),
     );
     slice.forEach((oid, i) => {
-      const outcome = copied[i] as { size: number; code?: string };
+      const outcome = copied[i] as { size: number; code?: string; ino: number; mtimeMs: number };
       if (outcome.code === undefined) {
         folders.add(dirname((pairs[i] as [string, string])[1]));
+        onCopied?.(oid, outcome);
         run.done(oid, outcome.size);
       } else if (outcome.code === CopyVerifiedCode.exists) run.skip();
       else rest.push(oid);

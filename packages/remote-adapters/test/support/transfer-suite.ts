@@ -139,8 +139,24 @@ export function describeTransfers(target: TransferTarget): void {
         if (remote.canList) expect(await listRemoteOids(remote)).toEqual([...oids].sort());
 
         const target = await emptyCache();
-        const fetched = await fetchWith({ cacheDir: target, remote, oids });
+        const verified = new Map<string, { ino: number; mtimeMs: number; size: number }>();
+        const fetched = await fetchWith({
+          cacheDir: target,
+          remote,
+          oids,
+          onVerified: (oid, info) => verified.set(oid, info),
+        });
         expect(fetched).toMatchObject({ transferred: oids.length, skipped: 0, failed: [] });
+        // Each object written was reported with the stat it has in the cache.
+        expect(verified.size).toBe(oids.length);
+        for (const oid of [dir, small[0] as string]) {
+          const info = await stat(cachePath(target, oid));
+          expect(verified.get(oid)).toEqual({
+            ino: info.ino,
+            mtimeMs: info.mtimeMs,
+            size: info.size,
+          });
+        }
         // Every object hashes to its name (the md5 of the source bytes), and a sample is
         // compared byte for byte as well.
         expect(await expectCleanCache(target)).toEqual([...oids].sort());

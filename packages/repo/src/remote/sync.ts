@@ -148,6 +148,9 @@ function transferOptions(ctx: DataContext, host: SyncHost, remote: RemoteDriver,
     remote,
     // Only a local folder remote has objects copied on the hash threads.
     ...(remote.local === undefined ? {} : { pool: ctx.pool() }),
+    // What a fetch verified need not be hashed again by the checkout that follows.
+    onVerified: (oid: string, stat: { ino: number; mtimeMs: number; size: number }) =>
+      ctx.store.remember(oid, stat),
     ...(jobs === undefined ? {} : { jobs }),
     ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
     ...(ctx.signal ? { signal: ctx.signal } : {}),
