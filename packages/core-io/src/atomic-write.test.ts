@@ -7,6 +7,7 @@ import {
   cleanStaleTemps,
   ensureDir,
   writeFileAtomic,
+  writeFileAtomicSync,
   writeJsonAtomic,
   writeYamlAtomic,
 } from './atomic-write.js';
@@ -103,6 +104,25 @@ describe('writeFileAtomic', () => {
     await expect(writeFileAtomic(join(dir, 'missing', 'x'), 'x')).rejects.toMatchObject({
       code: 'ENOENT',
     });
+  });
+});
+
+describe('writeFileAtomicSync', () => {
+  it('replaces a file in one step, keeping its mode, through a symlink, leaving no temp file', async () => {
+    const dir = await tempDir();
+    const target = join(dir, 'data.dvc');
+    await writeFile(target, 'old\n', { mode: 0o640 });
+    await symlink(target, join(dir, 'link.dvc'));
+    writeFileAtomicSync(join(dir, 'link.dvc'), 'new\n');
+    expect(await readFile(target, 'utf8')).toBe('new\n');
+    expect((await stat(target)).mode & 0o777).toBe(0o640);
+    expect((await lstat(join(dir, 'link.dvc'))).isSymbolicLink()).toBe(true);
+    writeFileAtomicSync(join(dir, 'fresh'), Buffer.from('bytes'), { mode: 0o600 });
+    expect((await stat(join(dir, 'fresh'))).mode & 0o777).toBe(0o600);
+    expect(await tempLeftovers(dir)).toEqual([]);
+    expect(() => writeFileAtomicSync(join(dir, 'missing', 'x'), 'x')).toThrow(
+      expect.objectContaining({ code: 'ENOENT' }),
+    );
   });
 });
 

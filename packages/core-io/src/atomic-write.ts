@@ -4,6 +4,8 @@
  * fsynced so the rename itself survives a power cut. A reader sees the old file or the new one,
  * never a mix, and a crash leaves at most a `*.cairn-tmp` file that `cleanStaleTemps` removes.
  */
+
+import { closeSync, fchmodSync, fsyncSync, openSync, realpathSync, statSync } from 'node:fs';
 import { type FileHandle, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -13,6 +15,7 @@ import { hasErrno, ignoreMissing } from './errno.js';
 import { type HashResult, MultiHasher } from './hash.js';
 import { isProcessAlive } from './process-alive.js';
 import { TEMP_SUFFIX, tempNamePid, tempPathFor } from './temp-name.js';
+import { writeRenameSync } from './write-rename-sync.js';
 
 export type AtomicWriteData = string | Uint8Array | Readable | AsyncIterable<Uint8Array | string>;
 
@@ -64,6 +67,40 @@ export async function writeFileAtomic(
   }
   await fsyncDir(dirname(target));
   return hasher.digest();
+}
+
+/**
+ * `writeFileAtomic` of a small in-memory value, synchronously (no hashes returned): for the
+ * pointer files and `.gitignore` lines written per target, where a dozen thread-pool round
+ * trips cost more than the system calls themselves.
+ */
+export function writeFileAtomicSync(
+  path: string,
+  data: string | Uint8Array,
+  options: { mode?: number } = {},
+): void {
+  const target = resolveTargetSync(path);
+  const mode = options.mode ?? existingModeSync(target);
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  const dir = dirname(target);
+  writeRenameSync(tempPathFor(target), target, bytes, 0o666, undefined, (fd) => {
+    if (mode !== undefined) fchmodSync(fd, mode);
+    fsyncSync(fd);
+  });
+  fsyncDirSync(dir);
+}
+
+/** `fsyncDir`, synchronously. */
+export function fsyncDirSync(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch (error) {
+    if (!hasErrno(error, 'EINVAL', 'EISDIR', 'EPERM', 'ENOTSUP', 'EBADF')) throw error;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** Write `value` as 2-space JSON with a trailing newline, atomically. */
@@ -143,6 +180,20 @@ async function resolveTarget(path: string): Promise<string> {
     if (hasErrno(error, 'ENOENT')) return path;
     throw error;
   }
+}
+
+function resolveTargetSync(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch (error) {
+    if (hasErrno(error, 'ENOENT')) return path;
+    throw error;
+  }
+}
+
+function existingModeSync(path: string): number | undefined {
+  const info = statSync(path, { throwIfNoEntry: false });
+  return info === undefined ? undefined : info.mode & 0o7777;
 }
 
 async function existingMode(path: string): Promise<number | undefined> {

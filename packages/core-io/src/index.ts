@@ -6,7 +6,9 @@ export {
   cleanStaleTemps,
   ensureDir,
   fsyncDir,
+  fsyncDirSync,
   writeFileAtomic,
+  writeFileAtomicSync,
   writeJsonAtomic,
   writeYamlAtomic,
 } from './atomic-write.js';

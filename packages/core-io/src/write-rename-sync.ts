@@ -5,15 +5,15 @@ import { closeSync, constants, openSync, renameSync, unlinkSync, writeSync } fro
  * Writes `bytes` into `temp`, a new file of `mode` beside `dst`, and renames it to `dst`, so the
  * name never shows part of them; `finish` runs on the written descriptor (fsync, fstat) and its
  * result is returned. On ENOENT when creating `temp` (its folder was removed since it was made
- * sure of), `remakeDir` runs once and creating is tried again. No temporary file outlives a
- * failure.
+ * sure of), `remakeDir` runs once and creating is tried again; without it ENOENT is thrown. No
+ * temporary file outlives a failure.
  */
 export function writeRenameSync<T>(
   temp: string,
   dst: string,
   bytes: Uint8Array,
   mode: number,
-  remakeDir: () => void,
+  remakeDir: (() => void) | undefined,
   finish: (fd: number) => T,
 ): T {
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL;
@@ -21,7 +21,7 @@ export function writeRenameSync<T>(
   try {
     fd = openSync(temp, flags, mode);
   } catch (error) {
-    if ((error as { code?: unknown }).code !== 'ENOENT') throw error;
+    if ((error as { code?: unknown }).code !== 'ENOENT' || remakeDir === undefined) throw error;
     remakeDir();
     fd = openSync(temp, flags, mode);
   }

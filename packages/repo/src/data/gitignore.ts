@@ -1,14 +1,10 @@
-/**
- * `.gitignore` entries for tracked outputs, as `dvc add` writes them: `/<name>` in the
- * `.gitignore` next to the data, appended on its own line; removed again by `cairn remove`.
- */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { writeFileAtomic } from '@cairn/core-io';
+import { writeFileAtomic, writeFileAtomicSync } from '@cairn/core-io';
 
-async function readOrEmpty(file: string): Promise<string> {
+function readOrEmpty(file: string): string {
   try {
-    return await readFile(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
     throw error;
@@ -25,17 +21,17 @@ export function gitignoreEntry(dataPath: string): { file: string; line: string }
 /** Adds the entry unless present; returns the `.gitignore` path when it changed. */
 export async function addGitignoreEntry(dataPath: string): Promise<string | undefined> {
   const { file, line } = gitignoreEntry(dataPath);
-  const text = await readOrEmpty(file);
+  const text = readOrEmpty(file);
   if (text.split(/\r?\n/).includes(line)) return undefined;
   const prefix = text === '' || text.endsWith('\n') ? text : `${text}\n`;
-  await writeFileAtomic(file, `${prefix}${line}\n`);
+  writeFileAtomicSync(file, `${prefix}${line}\n`);
   return file;
 }
 
 /** Removes the entry; deletes nothing else. Returns the `.gitignore` path when it changed. */
 export async function removeGitignoreEntry(dataPath: string): Promise<string | undefined> {
   const { file, line } = gitignoreEntry(dataPath);
-  const text = await readOrEmpty(file);
+  const text = readOrEmpty(file);
   const lines = text.split('\n');
   const kept = lines.filter((l) => l.replace(/\r$/, '') !== line);
   if (kept.length === lines.length) return undefined;

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
-import { stringifyDvcYaml, writeFileAtomic } from '@cairn/core-io';
+import { stringifyDvcYaml, writeFileAtomicSync } from '@cairn/core-io';
 import { type DvcEntry, DvcFile, parseYaml } from '@cairn/types';
 import { isMap, isSeq, parseDocument, type YAMLMap } from 'yaml';
 
@@ -94,7 +94,7 @@ export async function writePointer(
   const text = existing
     ? updatePointerText(existing.pointer.text, existing.index, hash)
     : newPointerText(basename(dataPath), hash);
-  await writeFileAtomic(file, text);
+  writeFileAtomicSync(file, text);
   return file;
 }
 
