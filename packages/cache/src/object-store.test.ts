@@ -174,6 +174,28 @@ describe('ObjectStore', () => {
     expect(await store.check(oids[2] as string)).toBe('corrupt');
   });
 
+  it('stores a small file synchronously, and refuses one that changed since its stat', async () => {
+    const dir = temp();
+    const store = new ObjectStore(join(dir, 'cache'), ObjectIndex.inMemory());
+    const src = join(dir, 'small.csv');
+    writeFileSync(src, 'a,b\n1,2\n');
+    const first = store.insertSmallFileSync(src, statSync(src));
+    const { createHash } = await import('node:crypto');
+    const md5 = createHash('md5').update('a,b\n1,2\n').digest('hex');
+    expect(first).toEqual({ oid: md5, size: 8, added: true });
+    expect(readFileSync(store.path(first.oid), 'utf8')).toBe('a,b\n1,2\n');
+    expect(statSync(store.path(first.oid)).mode & 0o777).toBe(0o444);
+    expect(store.insertSmallFileSync(src, statSync(src)).added).toBe(false);
+    // Rewritten after its stat was taken: refused, and nothing of it stays in the store.
+    const before = statSync(src);
+    writeFileSync(src, 'a,b\n3,4\n');
+    utimesSync(src, new Date(), new Date(before.mtimeMs + 5_000));
+    expect(() => store.insertSmallFileSync(src, before)).toThrow(
+      expect.objectContaining({ code: 'CAIRN_FILE_CHANGED' }),
+    );
+    expect(store.listOids()).toEqual([first.oid]);
+  });
+
   it('checks many objects at once, hashing and recording those its index has not seen', async () => {
     const dir = temp();
     const cache = join(dir, 'cache');

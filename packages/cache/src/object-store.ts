@@ -319,11 +319,7 @@ export class ObjectStore {
         copyFile(src, temp, constants.COPYFILE_FICLONE),
       ]);
       const after = await stat(src);
-      if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
-        throw new CairnError('CAIRN_FILE_CHANGED', `${src} changed while it was being added`, {
-          hint: 'wait until whatever writes it has finished, then add it again',
-        });
-      }
+      if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) throw changed(src);
       const oid = digest.md5;
       const dst = this.path(oid);
       if (await this.exists(oid)) return { oid, size: digest.size, added: false };
@@ -398,6 +394,26 @@ export class ObjectStore {
       this.madeDirs.add(prefix);
     }
     return prefix;
+  }
+
+  /**
+   * `insertFile` of a small file (up to a few MiB), synchronously: read and hashed in one go,
+   * then copied into place unless the object exists. `before` is the file's stat from before it
+   * was read; a file that changed meanwhile is refused (`CAIRN_FILE_CHANGED`) and what was
+   * stored for it removed.
+   */
+  insertSmallFileSync(src: string, before: FileStat): InsertResult {
+    const oid = hashBytes(readFileSync(src), { algorithms: ['md5'] }).md5;
+    const added = this.insertFileSync(src, oid);
+    const after = statSync(src);
+    if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
+      if (added) {
+        unlinkSync(this.path(oid));
+        this.index?.delete(oid, 'md5');
+      }
+      throw changed(src);
+    }
+    return { oid, size: before.size, added };
   }
 
   /** Stores bytes (a `.dir` listing, normally) under `oid`, which must be their md5 (+ `.dir`). */
@@ -561,6 +577,12 @@ export class ObjectStore {
     this.index?.delete(oid, hashName);
     return true;
   }
+}
+
+function changed(src: string): CairnError {
+  return new CairnError('CAIRN_FILE_CHANGED', `${src} changed while it was being added`, {
+    hint: 'wait until whatever writes it has finished, then add it again',
+  });
 }
 
 function withSlash(dir: string): string {

@@ -270,7 +270,11 @@ export async function hashAndStore(
     return { hash, stored: await storeObjects(ctx, abs, hash) };
   }
   if (!info.isDirectory() && ctx.state.get(abs, info) === undefined) {
-    const inserted = await ctx.store.insertFile(abs);
+    // A small file in one synchronous go (many targets: `cairn add data/*.csv`).
+    const inserted =
+      info.size < SMALL_FILE
+        ? ctx.store.insertSmallFileSync(abs, info)
+        : await ctx.store.insertFile(abs);
     ctx.state.set(abs, info, inserted.oid);
     const hash: PathHash = {
       kind: 'file',
