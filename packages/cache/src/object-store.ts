@@ -188,13 +188,7 @@ export class ObjectStore {
     pool: HashPool,
   ): Promise<Array<FileStat | undefined>> {
     const paths = oids.map((oid) => this.path(oid, hashName));
-    const stats = await pool.statFiles(paths);
-    const infos = paths.map((_, i): FileStat | undefined => {
-      const o = i * STAT_FIELDS;
-      const ino = stats[o] as number;
-      if (Number.isNaN(ino)) return undefined;
-      return { ino, mtimeMs: stats[o + 1] as number, size: stats[o + 2] as number };
-    });
+    const infos = await statObjects(paths, pool);
     const index = this.index;
     return infos.map((info, i) =>
       info !== undefined && index?.vouches(oids[i] as string, hashName, info) ? info : undefined,
@@ -214,16 +208,14 @@ export class ObjectStore {
     pool: HashPool,
   ): Promise<Array<{ verdict: ObjectCheck; stat?: FileStat }>> {
     const paths = oids.map((oid) => this.path(oid, hashName));
-    const stats = await pool.statFiles(paths);
+    const stats = await statObjects(paths, pool);
     const results: Array<{ verdict: ObjectCheck; stat?: FileStat } | undefined> = [];
     const toHash: number[] = [];
     const index = this.index;
     oids.forEach((oid, i) => {
-      const o = i * STAT_FIELDS;
-      const ino = stats[o] as number;
+      const stat = stats[i];
       // Gone, or not a regular file: left to `check` below, which tells the two apart.
-      if (Number.isNaN(ino)) return;
-      const stat = { ino, mtimeMs: stats[o + 1] as number, size: stats[o + 2] as number };
+      if (stat === undefined) return;
       results[i] = { verdict: 'ok', stat };
       if (!index?.vouches(oid, hashName, stat)) toHash.push(i);
     });
@@ -369,15 +361,11 @@ export class ObjectStore {
   linkFileSync(src: string, md5: string, seen: FileStat): 'linked' | 'present' | undefined {
     const dst = this.path(md5);
     if (existsSync(dst)) return 'present';
-    const prefix = this.ensurePrefix(dst);
-    const temp = join(
-      prefix,
-      `.incoming.${process.pid}.l${this.tempStamp}x${this.tempCounter++}${TEMP_SUFFIX}`,
-    );
+    this.ensurePrefix(dst);
     const linked = linkAsObjectSync(
       { path: src, stat: seen },
       seen.size,
-      temp,
+      tempPathFor(dst),
       dst,
       READ_ONLY_MODE,
     );
@@ -577,6 +565,20 @@ export class ObjectStore {
     this.index?.delete(oid, hashName);
     return true;
   }
+}
+
+/** The `lstat` of each path, shared among the pool's threads; undefined where gone or not a file. */
+async function statObjects(
+  paths: readonly string[],
+  pool: HashPool,
+): Promise<Array<FileStat | undefined>> {
+  const stats = await pool.statFiles(paths);
+  return paths.map((_, i) => {
+    const o = i * STAT_FIELDS;
+    const ino = stats[o] as number;
+    if (Number.isNaN(ino)) return undefined;
+    return { ino, mtimeMs: stats[o + 1] as number, size: stats[o + 2] as number };
+  });
 }
 
 function changed(src: string): CairnError {

@@ -18,9 +18,8 @@ import {
   readSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
-import { threadId } from 'node:worker_threads';
 import { makeDirsSync } from './dirs.js';
-import { TEMP_SUFFIX } from './temp-name.js';
+import { tempPathFor } from './temp-name.js';
 import { writeRenameSync } from './write-rename-sync.js';
 
 /** Largest object copied here; larger ones are left to the caller (`TOO_LARGE`). */
@@ -56,9 +55,8 @@ export interface CopyVerifiedResult {
 }
 
 let buffer = Buffer.alloc(0);
-// Per thread: folders known to exist, and a counter that makes temporary names unique.
+// Per thread: folders known to exist.
 const knownDirs = new Set<string>();
-let tempCounter = 0;
 
 /**
  * Copies `srcs[i]` to `dsts[i]` when its bytes hash to `md5s[i]`. The folders of the copies are
@@ -123,8 +121,7 @@ function copyOne(
     knownDirs.add(dir);
   };
   if (!knownDirs.has(dir)) ensureDir();
-  const temp = `${dir}/.incoming.${process.pid}.c${threadId}x${tempCounter++}${TEMP_SUFFIX}`;
-  const written = writeRenameSync(temp, dst, bytes, options.mode, ensureDir, (fd) => {
+  const written = writeRenameSync(tempPathFor(dst), dst, bytes, options.mode, ensureDir, (fd) => {
     // Exactly `mode`, whatever the umask took off; durable before it gets its name.
     fchmodSync(fd, options.mode);
     fsyncSync(fd);

@@ -11,7 +11,7 @@ import { git, headSha, isDirty } from '@cairn/core-io';
 import { remoteHas } from '@cairn/remote-adapters';
 import { chooseRemote, type RemoteHost } from '../remote/open.js';
 import { withRemotes } from '../remote/sync.js';
-import { collectUsedOutputs, type UsedOutputs } from '../remote/used-outputs.js';
+import { FlagReader, type UsedOutputs } from '../remote/used-outputs.js';
 import type { DataContext } from './context.js';
 import {
   type Change,
@@ -26,7 +26,7 @@ import {
   workspaceSide,
 } from './data-index.js';
 import { entriesAtRev } from './gc.js';
-import { collectEntries, toPosix } from './outputs.js';
+import { collectEntries, type TrackedEntry, toPosix } from './outputs.js';
 
 export interface DataStatusOptions {
   /** Limit to these paths (outputs, paths inside them, folders holding them). */
@@ -124,12 +124,15 @@ async function notOnRemote(
   ctx: DataContext,
   host: RemoteHost,
   index: Side,
+  tracked: readonly TrackedEntry[],
   selected: (key: readonly string[]) => boolean,
   options: DataStatusOptions,
 ): Promise<string[]> {
   // As DVC: `push: false` outputs are never expected on a remote.
-  const { outputs } = await collectUsedOutputs(ctx.repo, {});
-  const unpushed = outputs.filter((o) => !o.push).map((o) => o.path.split('/'));
+  const flags = new FlagReader(ctx.repo.root);
+  const unpushed = tracked
+    .filter((e) => e.kind === 'out' && flags.forEntry(e).push === false)
+    .map((e) => keyOf(ctx.repo.root, e.path));
   const entries = new Map<string, string>();
   for (const change of walk(index, new Map(), { shallow: options.granular !== true })) {
     const node = change.old;
@@ -187,7 +190,7 @@ export async function dataStatus(
   return {
     not_in_cache: uncommitted.notInCache,
     not_in_remote: options.notInRemote
-      ? await notOnRemote(ctx, host, index, selected, options)
+      ? await notOnRemote(ctx, host, index, entries, selected, options)
       : [],
     committed: committed.changes,
     uncommitted: uncommitted.changes,

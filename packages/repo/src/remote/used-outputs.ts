@@ -73,7 +73,7 @@ export async function collectUsedOutputs(host: Host, scope: ScopeOptions): Promi
         else known.within = [...new Set([...known.within, ...e.within])].sort();
         continue;
       }
-      const own = e.source === 'pointer' ? e.entry : flags.of(e.file, e.stage, e.entry.path);
+      const own = flags.forEntry(e);
       const out: UsedOutput = {
         path,
         stage: e.stage,
@@ -104,10 +104,15 @@ export async function collectUsedOutputs(host: Host, scope: ScopeOptions): Promi
  * version, also for older revisions). Unparsable files give no flags: the pipeline layer reports
  * their errors with positions.
  */
-class FlagReader {
+export class FlagReader {
   readonly #cache = new Map<string, Map<string, Map<string, OutFlags>>>();
 
   constructor(private readonly root: string) {}
+
+  /** The flags of an output: its pointer entry's, or those of its stage in `dvc.yaml`. */
+  forEntry(e: TrackedEntry): OutFlags {
+    return e.source === 'pointer' ? e.entry : this.of(e.file, e.stage, e.entry.path);
+  }
 
   of(lockFile: string, stage: string, outPath: string): OutFlags {
     const stages = this.#stages(lockFile);
