@@ -3,7 +3,8 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../test/helpers.js';
-import { COPY_VERIFIED_MAX, CopyVerifiedCode, copyVerifiedBatch } from './copy-verified.js';
+import { CopyVerifiedCode, copyVerifiedBatch } from './copy-verified.js';
+import { SMALL_FILE_MAX } from './small-file.js';
 
 const md5 = (bytes: string | Buffer) => createHash('md5').update(bytes).digest('hex');
 
@@ -12,12 +13,12 @@ describe('copyVerifiedBatch', () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'good'), 'good bytes');
     await writeFile(join(dir, 'bad'), 'not what the name says');
-    await writeFile(join(dir, 'big'), Buffer.alloc(COPY_VERIFIED_MAX + 1, 1));
+    await writeFile(join(dir, 'big'), Buffer.alloc(SMALL_FILE_MAX + 1, 1));
     const out = join(dir, 'out', 'ab');
     const result = copyVerifiedBatch(
       ['good', 'bad', 'big', 'gone'].map((name) => join(dir, name)),
       ['good', 'bad', 'big', 'gone'].map((name) => join(out, name)),
-      [md5('good bytes'), md5('other'), md5(Buffer.alloc(COPY_VERIFIED_MAX + 1, 1)), md5('x')],
+      [md5('good bytes'), md5('other'), md5(Buffer.alloc(SMALL_FILE_MAX + 1, 1)), md5('x')],
       { mode: 0o444, dirMode: 0o2775 },
     );
     expect(result).toMatchObject({

@@ -19,17 +19,15 @@ import {
 } from 'node:fs';
 import { dirname } from 'node:path';
 import { makeDirsSync } from './dirs.js';
+import { SMALL_FILE_MAX } from './small-file.js';
 import { tempPathFor } from './temp-name.js';
 import { writeRenameSync } from './write-rename-sync.js';
-
-/** Largest object copied here; larger ones are left to the caller (`TOO_LARGE`). */
-export const COPY_VERIFIED_MAX = 1 << 20;
 
 /** Codes of pairs not copied, beside errno codes (`ENOENT`, `EACCES`, …). */
 export const CopyVerifiedCode = {
   /** The source's bytes do not hash to the md5 given for it: nothing was written. */
   mismatch: 'CAIRN_MD5_MISMATCH',
-  /** The source is larger than `COPY_VERIFIED_MAX`: nothing was written. */
+  /** The source is larger than `SMALL_FILE_MAX`: nothing was written. */
   tooLarge: 'CAIRN_TOO_LARGE',
   /** With `skipExisting`: the destination is there already. */
   exists: 'EEXIST',
@@ -68,7 +66,7 @@ export function copyVerifiedBatch(
   md5s: readonly string[],
   options: CopyVerifiedOptions,
 ): CopyVerifiedResult {
-  if (buffer.length === 0) buffer = Buffer.allocUnsafe(COPY_VERIFIED_MAX + 1);
+  if (buffer.length === 0) buffer = Buffer.allocUnsafe(SMALL_FILE_MAX + 1);
   const result: CopyVerifiedResult = { sizes: [], stats: [], failed: [], codes: [] };
   for (let i = 0; i < srcs.length; i++) {
     try {
@@ -102,13 +100,13 @@ function copyOne(
   const input = openSync(src, constants.O_RDONLY);
   let size = 0;
   try {
-    if (fstatSync(input).size > COPY_VERIFIED_MAX) throw new Refused(CopyVerifiedCode.tooLarge);
+    if (fstatSync(input).size > SMALL_FILE_MAX) throw new Refused(CopyVerifiedCode.tooLarge);
     // Read to the end: a source that grew past the limit since its fstat is refused too.
     for (;;) {
       const n = readSync(input, buffer, size, buffer.length - size, null);
       if (n === 0) break;
       size += n;
-      if (size > COPY_VERIFIED_MAX) throw new Refused(CopyVerifiedCode.tooLarge);
+      if (size > SMALL_FILE_MAX) throw new Refused(CopyVerifiedCode.tooLarge);
     }
   } finally {
     closeSync(input);

@@ -24,10 +24,12 @@ import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { makeDirsSync } from './dirs.js';
 import type { HashRequest, HashResponse } from './hash-protocol.js';
+import { SMALL_FILE_MAX } from './small-file.js';
 import { TEMP_SUFFIX } from './temp-name.js';
 import { writeRenameSync } from './write-rename-sync.js';
 
-const BUFFER_SIZE = 1 << 20;
+/** One byte past the small-file bound: a file that fills it is large (hashed chunk by chunk). */
+const BUFFER_SIZE = SMALL_FILE_MAX + 1;
 let buffer = Buffer.alloc(0);
 
 /** Size reported for a file left alone because it is larger than the buffer (`smallOnly`). */

@@ -20,6 +20,7 @@ import type {
   WorkerResponse,
 } from './hash-protocol.js';
 import { PLACED_FIELDS, type Placement, placeBatch } from './place-batch.js';
+import { SMALL_FILE_MAX } from './small-file.js';
 import { STAT_FIELDS, statBatch } from './stat-batch.js';
 
 export interface HashPoolOptions {
@@ -690,8 +691,6 @@ function statFailed(error: NonNullable<StatResponse['error']>): Error {
   return Object.assign(new Error(error.message), { code: error.code, path: error.path });
 }
 
-const LARGE_FILE = 1 << 20;
-
 /** The smallest batch or chunk that `guidedSize` hands out. */
 const MIN_SHARE = 32;
 
@@ -728,7 +727,7 @@ function planBatches(
     }
     current.push(index);
     bytes += Math.max(0, size);
-    large ||= size > LARGE_FILE;
+    large ||= size > SMALL_FILE_MAX;
     const limit = guidedSize(sizes.length - index + current.length - 1, threads, perBatch);
     if (current.length >= limit || bytes >= MAX_BATCH_BYTES) {
       batches.push({ indexes: current, large });

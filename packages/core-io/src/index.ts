@@ -13,7 +13,6 @@ export {
   writeYamlAtomic,
 } from './atomic-write.js';
 export {
-  COPY_VERIFIED_MAX,
   CopyVerifiedCode,
   type CopyVerifiedOptions,
 } from './copy-verified.js';
@@ -73,6 +72,7 @@ export { assertInside, isPlainRelative } from './path-inside.js';
 export { type Placement, UNVERIFIED } from './place-batch.js';
 export { isProcessAlive } from './process-alive.js';
 export { PyFloat, pythonFloatRepr } from './py-float.js';
+export { SMALL_FILE_MAX } from './small-file.js';
 export { type FileStat, STAT_FIELDS } from './stat-batch.js';
 export { TEMP_SUFFIX, tempPathFor } from './temp-name.js';
 export {

@@ -34,6 +34,7 @@ import {
 import { dirname, join, resolve } from 'node:path';
 import { CairnError, type LinkType } from '@cairn/types';
 import { errnoCode, hasErrno, ignoreMissing } from './errno.js';
+import { SMALL_FILE_MAX } from './small-file.js';
 import { tempPathFor } from './temp-name.js';
 import { walkTree } from './walk.js';
 
@@ -309,9 +310,6 @@ export async function unprotect(path: string): Promise<string[]> {
   return changed;
 }
 
-/** Files up to this size are copied synchronously by `unprotect`. */
-const SYNC_COPY_MAX = 1 << 20;
-
 /** `unprotect` of one file; true when it changed. */
 async function unprotectFile(path: string): Promise<boolean> {
   const info = lstatSync(path);
@@ -319,7 +317,7 @@ async function unprotectFile(path: string): Promise<boolean> {
     const target = statSync(path);
     const temp = tempPathFor(path);
     try {
-      if (target.size <= SYNC_COPY_MAX) copyFileSync(path, temp, constants.COPYFILE_EXCL);
+      if (target.size <= SMALL_FILE_MAX) copyFileSync(path, temp, constants.COPYFILE_EXCL);
       else await copyFile(path, temp, constants.COPYFILE_EXCL);
       chmodSync(temp, defaultFileModeSync(path) | (target.mode & 0o111));
       renameSync(temp, path);

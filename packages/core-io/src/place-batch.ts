@@ -17,6 +17,7 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
+import { SMALL_FILE_MAX } from './small-file.js';
 
 /** How `placeBatch` makes each destination; `mode` is the file mode of copies. */
 export type Placement = { how: 'link' } | { how: 'copy' | 'reflink'; mode: number };
@@ -38,8 +39,6 @@ export interface PlaceResult {
   stats?: Float64Array;
 }
 
-/** Files up to this size are copied through one read and one write of a reused buffer. */
-const SMALL_COPY = 1 << 20;
 let buffer = Buffer.alloc(0);
 
 class Unverified extends Error {
@@ -76,11 +75,11 @@ function copyOne(
     const stat = fstatSync(input);
     if (!matches(stat, expected, o)) throw new Unverified();
     size = stat.size;
-    if (size <= SMALL_COPY) {
-      if (buffer.length === 0) buffer = Buffer.allocUnsafe(SMALL_COPY);
+    if (size <= SMALL_FILE_MAX) {
+      if (buffer.length === 0) buffer = Buffer.allocUnsafe(SMALL_FILE_MAX);
       // One byte more than expected: a source that changed size since its fstat is left to the
       // caller to verify, or (with nothing to compare) copied the slow way.
-      const want = Math.min(size + 1, SMALL_COPY);
+      const want = Math.min(size + 1, SMALL_FILE_MAX);
       let filled = 0;
       while (filled < want) {
         const n = readSync(input, buffer, filled, want - filled, null);
@@ -95,7 +94,7 @@ function copyOne(
   } finally {
     closeSync(input);
   }
-  if (size < 0 || size > SMALL_COPY) {
+  if (size < 0 || size > SMALL_FILE_MAX) {
     copyFileSync(src, dst, constants.COPYFILE_EXCL);
     try {
       chmodSync(dst, mode);

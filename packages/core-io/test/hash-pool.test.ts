@@ -18,7 +18,7 @@ import { importDist, tempDir } from './helpers.js';
 
 // The pool runs compiled workers, so it is tested from dist/ (built by the global setup); that
 // also proves the worker script resolves from the published layout.
-const { HashPool, UNVERIFIED } = await importDist();
+const { HashPool, SMALL_FILE_MAX, UNVERIFIED } = await importDist();
 
 function makeFiles(root: string, count: number, folders: number): string[] {
   const paths: string[] = [];
@@ -196,6 +196,30 @@ describe('HashPool', () => {
       }
     },
   );
+
+  it('stores a file of exactly SMALL_FILE_MAX bytes from the bytes it hashed, not one byte more', async () => {
+    const root = await tempDir({ inMemory: true });
+    const edge = join(root, 'edge.bin');
+    const over = join(root, 'over.bin');
+    writeFileSync(edge, Buffer.alloc(SMALL_FILE_MAX, 3));
+    writeFileSync(over, Buffer.alloc(SMALL_FILE_MAX + 1, 3));
+    const store = join(root, 'objects');
+    const pool = new HashPool({ workers: 1 });
+    try {
+      const [atEdge, overEdge] = await pool.hashFiles([edge, over], {
+        algorithms: ['md5'],
+        storeInto: { dir: store },
+      });
+      expect(atEdge?.md5).toBe(hashBytes(readFileSync(edge), { algorithms: ['md5'] }).md5);
+      expect(overEdge?.md5).toBe(hashBytes(readFileSync(over), { algorithms: ['md5'] }).md5);
+      expect(atEdge?.stored).toBe('written');
+      const md5 = atEdge?.md5 as string;
+      expect(readFileSync(join(store, md5.slice(0, 2), md5.slice(2)))).toEqual(readFileSync(edge));
+      expect(overEdge?.stored).toBeUndefined(); // large: streamed by the caller
+    } finally {
+      await pool.close();
+    }
+  });
 
   it('hashes medium files on the calling thread a few at a time, in order', async () => {
     const root = await tempDir();

@@ -8,6 +8,7 @@ import {
   type CopyVerifiedOptions,
   fsyncDir,
   type HashPool,
+  SMALL_FILE_MAX,
 } from '@cairn/core-io';
 import {
   type CairnErrorCode,
@@ -25,8 +26,6 @@ import { Redactor } from './redact.js';
 
 /** DVC keeps cache objects read-only, and trusts a 0444 object without re-hashing it. */
 const CACHE_OBJECT_MODE = 0o444;
-/** Objects up to this size are read in one go when pushed (jobs × 1 MiB in memory at most). */
-const SMALL_OBJECT = 1 << 20;
 
 export interface TransferOptions {
   /** A local cache folder in DVC 3's layout (`<cacheDir>/files/md5/ab/cdef…`). */
@@ -119,7 +118,7 @@ export async function pushObjects(options: TransferOptions): Promise<TransferSum
     let corrupt = false;
     try {
       let body: RemoteBody;
-      if (size <= SMALL_OBJECT) {
+      if (size <= SMALL_FILE_MAX) {
         // One read instead of a stream for small objects (most of a DVC cache), and a body
         // the driver can resend as it is.
         const bytes = await readFile(path);

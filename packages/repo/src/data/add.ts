@@ -6,7 +6,7 @@
 import { existsSync, lstatSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { FileStat } from '@cairn/cache';
-import { type DvcIgnore, git, globPaths, Linker } from '@cairn/core-io';
+import { type DvcIgnore, git, globPaths, Linker, SMALL_FILE_MAX } from '@cairn/core-io';
 import { CairnError, usageError } from '@cairn/types';
 import { mapLimit } from './concurrency.js';
 import type { DataContext } from './context.js';
@@ -47,7 +47,6 @@ export interface AddOptions {
 }
 
 const COPY_JOBS = 16;
-const SMALL_FILE = 1 << 20;
 
 function checkTarget(root: string, abs: string, target: string): void {
   if (!existsSync(abs) && !lstatSync(abs, { throwIfNoEntry: false })) {
@@ -152,7 +151,7 @@ export async function storeObjects(
       undefined;
   // Small files are copied synchronously (cheaper than a thread-pool hop per call), large
   // ones concurrently through the pool.
-  const small = missing.filter((f) => f.size < SMALL_FILE);
+  const small = missing.filter((f) => f.size <= SMALL_FILE_MAX);
   for (let k = 0; k < small.length; k++) {
     const f = small[k] as (typeof small)[number];
     if (!linked(f)) ctx.store.insertFileSync(f.absPath, f.md5);
@@ -163,7 +162,7 @@ export async function storeObjects(
     }
   }
   await mapLimit(
-    missing.filter((f) => f.size >= SMALL_FILE),
+    missing.filter((f) => f.size > SMALL_FILE_MAX),
     COPY_JOBS,
     async (f) => {
       if (!linked(f)) await ctx.store.insertFile(f.absPath, { md5: f.md5 });
@@ -206,7 +205,7 @@ export async function relinkFromCache(
     const src = ctx.store.path(f.md5);
     const options = { srcSize: object.size };
     const type =
-      f.size < SMALL_FILE
+      f.size <= SMALL_FILE_MAX
         ? linker.linkSync(src, f.absPath, options)
         : await linker.link(src, f.absPath, options);
     const shared = (type === 'hardlink' || type === 'symlink') && object.size > 0;
@@ -272,7 +271,7 @@ export async function hashAndStore(
   if (!info.isDirectory() && ctx.state.get(abs, info) === undefined) {
     // A small file in one synchronous go (many targets: `cairn add data/*.csv`).
     const inserted =
-      info.size < SMALL_FILE
+      info.size <= SMALL_FILE_MAX
         ? ctx.store.insertSmallFileSync(abs, info)
         : await ctx.store.insertFile(abs);
     ctx.state.set(abs, info, inserted.oid);

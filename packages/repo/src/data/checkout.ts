@@ -15,6 +15,7 @@ import {
   defaultFileModeSync,
   Linker,
   type Placement,
+  SMALL_FILE_MAX,
   UNVERIFIED,
   type WalkEntry,
   walkTreeParallel,
@@ -52,8 +53,6 @@ export interface CheckoutResult {
 const LINK_JOBS = 16;
 /** New files from which links or copies are made in bulk, shared among threads. */
 const BULK_MIN = 1024;
-/** Objects up to this size replace a workspace file synchronously. */
-const SYNC_PLACE_MAX = 1 << 20;
 
 /** Whether the pool can place files of link type `type` in bulk (not symlinks). */
 function placesInBulk(type: LinkType | undefined): boolean {
@@ -355,7 +354,7 @@ export async function checkoutEntries(
       // What is there is replaced through a temporary name: synchronously for a small object
       // (a thread-pool hop per system call cost more than the call; --relink of many files).
       const replaceIt = async () =>
-        known !== undefined && known.size < SYNC_PLACE_MAX
+        known !== undefined && known.size <= SMALL_FILE_MAX
           ? linker.linkSync(object.src, w.dst, options)
           : await linker.link(object.src, w.dst);
       if (replace) {
