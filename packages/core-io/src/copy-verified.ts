@@ -19,7 +19,7 @@ import {
 } from 'node:fs';
 import { dirname } from 'node:path';
 import { makeDirsSync } from './dirs.js';
-import { SMALL_FILE_MAX } from './small-file.js';
+import { SMALL_FILE_MAX, smallFileBuffer } from './small-file.js';
 import { tempPathFor } from './temp-name.js';
 import { writeRenameSync } from './write-rename-sync.js';
 
@@ -52,7 +52,6 @@ export interface CopyVerifiedResult {
   codes: string[];
 }
 
-let buffer = Buffer.alloc(0);
 // Per thread: folders known to exist.
 const knownDirs = new Set<string>();
 
@@ -66,7 +65,6 @@ export function copyVerifiedBatch(
   md5s: readonly string[],
   options: CopyVerifiedOptions,
 ): CopyVerifiedResult {
-  if (buffer.length === 0) buffer = Buffer.allocUnsafe(SMALL_FILE_MAX + 1);
   const result: CopyVerifiedResult = { sizes: [], stats: [], failed: [], codes: [] };
   for (let i = 0; i < srcs.length; i++) {
     try {
@@ -97,6 +95,7 @@ function copyOne(
   options: CopyVerifiedOptions,
 ): { size: number; ino: number; mtimeMs: number } {
   if (options.skipExisting && existsSync(dst)) throw new Refused(CopyVerifiedCode.exists);
+  const buffer = smallFileBuffer();
   const input = openSync(src, constants.O_RDONLY);
   let size = 0;
   try {

@@ -24,13 +24,13 @@ import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { makeDirsSync } from './dirs.js';
 import type { HashRequest, HashResponse } from './hash-protocol.js';
-import { SMALL_FILE_MAX } from './small-file.js';
+import { SMALL_FILE_MAX, smallFileBuffer } from './small-file.js';
 import { TEMP_SUFFIX } from './temp-name.js';
 import { writeRenameSync } from './write-rename-sync.js';
 
-/** One byte past the small-file bound: a file that fills it is large (hashed chunk by chunk). */
+/** `smallFileBuffer`'s length, one byte past the bound: a file that fills it is large (streamed). */
 const BUFFER_SIZE = SMALL_FILE_MAX + 1;
-let buffer = Buffer.alloc(0);
+let buffer: Buffer = Buffer.alloc(0); // this thread's `smallFileBuffer`, taken by each batch
 
 /** Size reported for a file left alone because it is larger than the buffer (`smallOnly`). */
 const TOO_LARGE = -2;
@@ -226,7 +226,7 @@ export interface BatchLimits {
  * blocks its event loop for long; workers hash whole batches.
  */
 export function hashBatch(request: HashRequest, limits: BatchLimits = {}): HashResponse {
-  if (buffer.length === 0) buffer = Buffer.allocUnsafe(BUFFER_SIZE);
+  buffer = smallFileBuffer();
   const response: HashResponse = {
     kind: 'hash',
     id: request.id,

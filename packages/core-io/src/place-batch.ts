@@ -17,7 +17,7 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import { SMALL_FILE_MAX } from './small-file.js';
+import { SMALL_FILE_MAX, smallFileBuffer } from './small-file.js';
 
 /** How `placeBatch` makes each destination; `mode` is the file mode of copies. */
 export type Placement = { how: 'link' } | { how: 'copy' | 'reflink'; mode: number };
@@ -38,8 +38,6 @@ export interface PlaceResult {
   /** For copies: `PLACED_FIELDS` numbers per pair (zeros where it failed). */
   stats?: Float64Array;
 }
-
-let buffer = Buffer.alloc(0);
 
 class Unverified extends Error {
   readonly code = UNVERIFIED;
@@ -69,6 +67,7 @@ function copyOne(
   expected: Float64Array | undefined,
   o: number,
 ): { ino: number; mtimeMs: number; size: number } {
+  const buffer = smallFileBuffer();
   const input = openSync(src, constants.O_RDONLY);
   let size: number;
   try {
@@ -76,7 +75,6 @@ function copyOne(
     if (!matches(stat, expected, o)) throw new Unverified();
     size = stat.size;
     if (size <= SMALL_FILE_MAX) {
-      if (buffer.length === 0) buffer = Buffer.allocUnsafe(SMALL_FILE_MAX);
       // One byte more than expected: a source that changed size since its fstat is left to the
       // caller to verify, or (with nothing to compare) copied the slow way.
       const want = Math.min(size + 1, SMALL_FILE_MAX);
