@@ -13,6 +13,7 @@ import {
   constants,
   copyFileSync,
   existsSync,
+  fstatSync,
   lstatSync,
   readdirSync,
   readFileSync,
@@ -38,6 +39,7 @@ import {
   TEMP_SUFFIX,
   tempPathFor,
   writeFileAtomic,
+  writeRenameSync,
 } from '@cairn/core-io';
 import { CairnError } from '@cairn/types';
 import type { ObjectIndex } from './object-index.js';
@@ -331,10 +333,7 @@ export class ObjectStore {
     const dst = this.path(md5);
     if (existsSync(dst)) return false;
     const prefix = this.ensurePrefix(dst);
-    const temp = join(
-      prefix,
-      `.incoming.${process.pid}.s${this.tempStamp}x${this.tempCounter++}${TEMP_SUFFIX}`,
-    );
+    const temp = this.tempIn(prefix);
     try {
       copyFileSync(src, temp, constants.COPYFILE_FICLONE);
       chmodSync(temp, READ_ONLY_MODE);
@@ -374,6 +373,14 @@ export class ObjectStore {
     return 'linked';
   }
 
+  /** A new temporary name in an object folder (cheap: a stamp and a counter, no random call). */
+  private tempIn(prefix: string): string {
+    return join(
+      prefix,
+      `.incoming.${process.pid}.s${this.tempStamp}x${this.tempCounter++}${TEMP_SUFFIX}`,
+    );
+  }
+
   /** The object folder of `dst`, made once per store. */
   private ensurePrefix(dst: string): string {
     const prefix = dirname(dst);
@@ -386,22 +393,34 @@ export class ObjectStore {
 
   /**
    * `insertFile` of a small file (up to a few MiB), synchronously: read and hashed in one go,
-   * then copied into place unless the object exists. `before` is the file's stat from before it
-   * was read; a file that changed meanwhile is refused (`CAIRN_FILE_CHANGED`) and what was
-   * stored for it removed.
+   * and the bytes read written into place unless the object exists. `before` is the file's stat
+   * from before it was read; a file that changed meanwhile is refused (`CAIRN_FILE_CHANGED`)
+   * and nothing is stored for it.
    */
   insertSmallFileSync(src: string, before: FileStat): InsertResult {
-    const oid = hashBytes(readFileSync(src), { algorithms: ['md5'] }).md5;
-    const added = this.insertFileSync(src, oid);
+    const bytes = readFileSync(src);
     const after = statSync(src);
-    if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
-      if (added) {
-        unlinkSync(this.path(oid));
-        this.index?.delete(oid, 'md5');
-      }
+    if (
+      bytes.length !== before.size ||
+      after.size !== before.size ||
+      after.mtimeMs !== before.mtimeMs
+    ) {
       throw changed(src);
     }
-    return { oid, size: before.size, added };
+    const oid = hashBytes(bytes, { algorithms: ['md5'] }).md5;
+    const dst = this.path(oid);
+    if (existsSync(dst)) return { oid, size: bytes.length, added: false };
+    const prefix = this.ensurePrefix(dst);
+    const remakeDir = () => {
+      // Removed since this store made sure of it (a long-lived process).
+      this.madeDirs.delete(prefix);
+      this.ensurePrefix(dst);
+    };
+    const stat = writeRenameSync(this.tempIn(prefix), dst, bytes, READ_ONLY_MODE, remakeDir, (fd) =>
+      fstatSync(fd),
+    );
+    this.index?.set(oid, 'md5', stat);
+    return { oid, size: bytes.length, added: true };
   }
 
   /** Stores bytes (a `.dir` listing, normally) under `oid`, which must be their md5 (+ `.dir`). */

@@ -1,4 +1,4 @@
-import { lstat, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import {
   ensureDir,
   writeFileAtomic,
   writeFileAtomicSync,
+  writeFilesAtomicSync,
   writeJsonAtomic,
   writeYamlAtomic,
 } from './atomic-write.js';
@@ -123,6 +124,46 @@ describe('writeFileAtomicSync', () => {
     expect(() => writeFileAtomicSync(join(dir, 'missing', 'x'), 'x')).toThrow(
       expect.objectContaining({ code: 'ENOENT' }),
     );
+  });
+});
+
+describe('writeFilesAtomicSync', () => {
+  it('writes many files in groups, each replaced whole, keeping modes, leaving no temp file', async () => {
+    const dir = await tempDir();
+    await mkdir(join(dir, 'a'));
+    await mkdir(join(dir, 'b'));
+    await writeFile(join(dir, 'a', 'f0'), 'old\n', { mode: 0o640 });
+    // More files than one group of fsyncs, across two folders.
+    const files = Array.from({ length: 600 }, (_, i) => ({
+      path: join(dir, i % 2 === 0 ? 'a' : 'b', `f${i}`),
+      data: i % 3 === 0 ? Buffer.from(`bytes ${i}\n`) : `text ${i}\n`,
+      ...(i === 1 ? { mode: 0o600 } : {}),
+    }));
+    writeFilesAtomicSync(files);
+    for (const [i, file] of files.entries()) {
+      expect(await readFile(file.path, 'utf8')).toBe(i % 3 === 0 ? `bytes ${i}\n` : `text ${i}\n`);
+    }
+    expect((await stat(join(dir, 'a', 'f0'))).mode & 0o777).toBe(0o640);
+    expect((await stat(join(dir, 'b', 'f1'))).mode & 0o777).toBe(0o600);
+    expect(await tempLeftovers(join(dir, 'a'))).toEqual([]);
+    expect(await tempLeftovers(join(dir, 'b'))).toEqual([]);
+  });
+
+  it('on a failure leaves each target whole, old or new, and no temp file', async () => {
+    const dir = await tempDir();
+    for (const name of ['x', 'y', 'z']) await writeFile(join(dir, name), 'old');
+    const batch = (data: string) => [
+      { path: join(dir, 'x'), data },
+      { path: join(dir, 'y'), data },
+      { path: join(dir, 'missing', 'w'), data },
+      { path: join(dir, 'z'), data },
+    ];
+    // One group: nothing is renamed before all its temporary files are written.
+    expect(() => writeFilesAtomicSync(batch('new'))).toThrow(
+      expect.objectContaining({ code: 'ENOENT' }),
+    );
+    for (const name of ['x', 'y', 'z']) expect(await readFile(join(dir, name), 'utf8')).toBe('old');
+    expect(await tempLeftovers(dir)).toEqual([]);
   });
 });
 

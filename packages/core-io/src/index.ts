@@ -1,5 +1,6 @@
 // Public API of @cairn/core-io: explicit named exports only.
 export {
+  type AtomicFile,
   type AtomicWriteData,
   type AtomicWriteOptions,
   type AtomicWriteResult,
@@ -9,6 +10,7 @@ export {
   fsyncDirSync,
   writeFileAtomic,
   writeFileAtomicSync,
+  writeFilesAtomicSync,
   writeJsonAtomic,
   writeYamlAtomic,
 } from './atomic-write.js';
@@ -86,3 +88,4 @@ export {
   walkTree,
   walkTreeParallel,
 } from './walk.js';
+export { writeRenameSync } from './write-rename-sync.js';

@@ -677,6 +677,41 @@ describe('status, commit, remove, gc, read', () => {
     });
   });
 
+  it('add of many targets writes each .gitignore once, and keeps what it did before a failure', async () => {
+    const repo = await newRepo();
+    const names = Array.from({ length: 40 }, (_, i) => `t${String(i).padStart(2, '0')}.csv`);
+    writeTree(repo.root, {
+      ...Object.fromEntries(names.map((n) => [`data/${n}`, `row ${n}\n`])),
+      'data/.gitignore': '# kept\n/t05.csv',
+    });
+    const added = await repo.add(names.map((n) => `data/${n}`));
+    expect(added.map((r) => r.pointer)).toEqual(names.map((n) => `data/${n}.dvc`));
+    // Reported for each entry this add wrote; t05's was there already.
+    expect(added.filter((r) => r.gitignore === undefined).map((r) => r.path)).toEqual([
+      'data/t05.csv',
+    ]);
+    expect(readFileSync(join(repo.root, 'data', '.gitignore'), 'utf8')).toBe(
+      `# kept\n/t05.csv\n${names
+        .filter((n) => n !== 't05.csv')
+        .map((n) => `/${n}\n`)
+        .join('')}`,
+    );
+    expect(await repo.status()).toEqual({});
+    // A target that fails after others were stored: those keep their pointers and entries.
+    writeTree(repo.root, {
+      'more/a.csv': 'a',
+      'more/b.csv': 'b',
+      'more/skip.csv': 's',
+      '.dvcignore': 'skip.csv\n',
+    });
+    await expect(repo.add(['more/a.csv', 'more/b.csv', 'more/skip.csv'])).rejects.toMatchObject({
+      code: 'CAIRN_IGNORED',
+    });
+    expect(readFileSync(join(repo.root, 'more', '.gitignore'), 'utf8')).toBe('/a.csv\n/b.csv\n');
+    expect(existsSync(join(repo.root, 'more', 'b.csv.dvc'))).toBe(true);
+    expect(await repo.status()).toEqual({});
+  });
+
   it('add with out tracks data from outside the repository under a path of it', async () => {
     const repo = await newRepo();
     const outside = tempDir();

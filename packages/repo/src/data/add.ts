@@ -6,14 +6,21 @@
 import { existsSync, lstatSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { FileStat } from '@cairn/cache';
-import { type DvcIgnore, git, globPaths, Linker, SMALL_FILE_MAX } from '@cairn/core-io';
+import {
+  type DvcIgnore,
+  git,
+  globPaths,
+  Linker,
+  SMALL_FILE_MAX,
+  writeFilesAtomicSync,
+} from '@cairn/core-io';
 import { CairnError, usageError } from '@cairn/types';
 import { mapLimit } from './concurrency.js';
 import type { DataContext } from './context.js';
-import { addGitignoreEntry } from './gitignore.js';
+import { addGitignoreEntries } from './gitignore.js';
 import { type DirFile, hashFileCached, hashPath, type PathHash } from './hash-path.js';
 import { collectEntries, isWithin, type TrackedEntry, toPosix } from './outputs.js';
-import { type EntryHash, pointerPathFor, writePointer } from './pointer.js';
+import { type EntryHash, pointerFileFor, pointerPathFor } from './pointer.js';
 
 export interface AddResult {
   /** The added path, relative to the repository root. */
@@ -47,6 +54,8 @@ export interface AddOptions {
 }
 
 const COPY_JOBS = 16;
+/** How often an add of many targets saves what it did so far (see `addTargets`). */
+const SAVE_INTERVAL_MS = 2000;
 
 function checkTarget(root: string, abs: string, target: string): void {
   if (!existsSync(abs) && !lstatSync(abs, { throwIfNoEntry: false })) {
@@ -324,29 +333,56 @@ export async function addTargets(
     gitTrackedAmong(root, paths, usesGit),
   ]);
   const results: AddResult[] = [];
-  for (const [i, target] of chosen.entries()) {
-    const abs = paths[i] as string;
-    if (ctx.ignore.isIgnored(toPosix(relative(root, abs)), statSync(abs).isDirectory())) {
-      throw new CairnError('CAIRN_IGNORED', `'${target}' is ignored by .dvcignore`, {
-        hint: 'remove the matching pattern from .dvcignore to track it',
+  // Pointers of the targets stored since the last save, written together (see `save`).
+  let pending: Array<{ abs: string; pointer: { path: string; data: string }; result: number }> = [];
+  // Many targets are saved in batches: the pointers (a filesystem commits their fsyncs together),
+  // one write per `.gitignore`, the state indexes; now and then, and at the end.
+  const save = async () => {
+    const batch = pending;
+    pending = [];
+    writeFilesAtomicSync(batch.map((p) => p.pointer));
+    if (usesGit) {
+      addGitignoreEntries(batch.map((p) => p.abs)).forEach((file, k) => {
+        const result = results[(batch[k] as (typeof batch)[number]).result] as AddResult;
+        if (file !== undefined) result.gitignore = toPosix(relative(root, file));
       });
     }
-    assertNotInGit(root, abs, target, inGit);
-    const own = findOverlap(entries, abs, target);
-    const { hash, stored } = options.noCommit
-      ? { hash: (await hashPath(ctx, abs)) as PathHash, stored: 0 }
-      : await hashAndStore(ctx, abs);
-    if (!options.noCommit) await relinkFromCache(ctx, abs, hash);
-    const entryHash = entryHashOf(hash);
-    const pointer = await writePointer(
-      abs,
-      entryHash,
-      own?.pointer ? { pointer: own.pointer, index: own.index } : undefined,
-    );
-    const gitignore = usesGit ? await addGitignoreEntry(abs) : undefined;
     await ctx.flush();
-    results.push(addResult(root, abs, pointer, entryHash, stored, gitignore));
+  };
+  let saved = Date.now();
+  try {
+    for (const [i, target] of chosen.entries()) {
+      const abs = paths[i] as string;
+      if (ctx.ignore.isIgnored(toPosix(relative(root, abs)), statSync(abs).isDirectory())) {
+        throw new CairnError('CAIRN_IGNORED', `'${target}' is ignored by .dvcignore`, {
+          hint: 'remove the matching pattern from .dvcignore to track it',
+        });
+      }
+      assertNotInGit(root, abs, target, inGit);
+      const own = findOverlap(entries, abs, target);
+      const { hash, stored } = options.noCommit
+        ? { hash: (await hashPath(ctx, abs)) as PathHash, stored: 0 }
+        : await hashAndStore(ctx, abs);
+      if (!options.noCommit) await relinkFromCache(ctx, abs, hash);
+      const entryHash = entryHashOf(hash);
+      const pointer = pointerFileFor(
+        abs,
+        entryHash,
+        own?.pointer ? { pointer: own.pointer, index: own.index } : undefined,
+      );
+      pending.push({ abs, pointer, result: results.length });
+      results.push(addResult(root, abs, pointer.path, entryHash, stored, undefined));
+      if (Date.now() - saved > SAVE_INTERVAL_MS) {
+        await save();
+        saved = Date.now();
+      }
+    }
+  } catch (error) {
+    // The targets done before a failure or an interrupt stay added, as when each is saved alone.
+    await save().catch(() => {});
+    throw error;
   }
+  await save();
   return results;
 }
 

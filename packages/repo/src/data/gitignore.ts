@@ -20,12 +20,35 @@ export function gitignoreEntry(dataPath: string): { file: string; line: string }
 
 /** Adds the entry unless present; returns the `.gitignore` path when it changed. */
 export async function addGitignoreEntry(dataPath: string): Promise<string | undefined> {
-  const { file, line } = gitignoreEntry(dataPath);
-  const text = readOrEmpty(file);
-  if (text.split(/\r?\n/).includes(line)) return undefined;
-  const prefix = text === '' || text.endsWith('\n') ? text : `${text}\n`;
-  writeFileAtomicSync(file, `${prefix}${line}\n`);
-  return file;
+  return addGitignoreEntries([dataPath])[0];
+}
+
+/**
+ * Adds the entries of many data paths, each `.gitignore` read and written once (an add of a
+ * thousand files in one folder writes its `.gitignore` once, not a thousand times). Per path,
+ * the `.gitignore` changed for it; undefined where its entry was there already.
+ */
+export function addGitignoreEntries(dataPaths: readonly string[]): Array<string | undefined> {
+  const files = new Map<string, { text: string; lines: Set<string>; added: string[] }>();
+  const changed = dataPaths.map((dataPath) => {
+    const { file, line } = gitignoreEntry(dataPath);
+    let known = files.get(file);
+    if (known === undefined) {
+      const text = readOrEmpty(file);
+      known = { text, lines: new Set(text.split(/\r?\n/)), added: [] };
+      files.set(file, known);
+    }
+    if (known.lines.has(line)) return undefined;
+    known.lines.add(line);
+    known.added.push(line);
+    return file;
+  });
+  for (const [file, { text, added }] of files) {
+    if (added.length === 0) continue;
+    const prefix = text === '' || text.endsWith('\n') ? text : `${text}\n`;
+    writeFileAtomicSync(file, `${prefix}${added.join('\n')}\n`);
+  }
+  return changed;
 }
 
 /** Removes the entry; deletes nothing else. Returns the `.gitignore` path when it changed. */

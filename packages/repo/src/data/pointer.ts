@@ -90,12 +90,22 @@ export async function writePointer(
   hash: EntryHash,
   existing?: { pointer: PointerFile; index: number },
 ): Promise<string> {
-  const file = existing?.pointer.file ?? pointerPathFor(dataPath);
-  const text = existing
+  const pointer = pointerFileFor(dataPath, hash, existing);
+  writeFileAtomicSync(pointer.path, pointer.data);
+  return pointer.path;
+}
+
+/** The pointer `writePointer` would write (its path and text), for writing many at once. */
+export function pointerFileFor(
+  dataPath: string,
+  hash: EntryHash,
+  existing?: { pointer: PointerFile; index: number },
+): { path: string; data: string } {
+  const path = existing?.pointer.file ?? pointerPathFor(dataPath);
+  const data = existing
     ? updatePointerText(existing.pointer.text, existing.index, hash)
     : newPointerText(basename(dataPath), hash);
-  writeFileAtomicSync(file, text);
-  return file;
+  return { path, data };
 }
 
 /** Absolute path of an output entry of a pointer file (relative to the file's folder and wdir). */
