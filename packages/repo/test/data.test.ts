@@ -394,6 +394,41 @@ describe('status, commit, remove, gc, read', () => {
     await expect(repo.gc({})).rejects.toMatchObject({ code: 'CAIRN_USAGE' });
   });
 
+  it('commit and checkout of many pointers, one of them with two outputs', async () => {
+    const repo = await newRepo();
+    const names = Array.from({ length: 30 }, (_, i) => `p${i}.txt`);
+    writeTree(repo.root, {
+      ...Object.fromEntries(names.map((n) => [n, `v1 ${n}`])),
+      'pair/a.txt': 'a1',
+      'pair/b.txt': 'b1',
+    });
+    await repo.add(names);
+    await repo.add(['pair/a.txt', 'pair/b.txt']);
+    // One pointer file tracking both (DVC allows several outs per .dvc file).
+    const outOf = (name: string) =>
+      readFileSync(join(repo.root, 'pair', `${name}.dvc`), 'utf8').replace('outs:\n', '');
+    writeFileSync(
+      join(repo.root, 'pair.dvc'),
+      `outs:\n${outOf('a.txt')}${outOf('b.txt')}`.replace(/path: ([ab]).txt/g, 'path: pair/$1.txt'),
+    );
+    rmSync(join(repo.root, 'pair', 'a.txt.dvc'));
+    rmSync(join(repo.root, 'pair', 'b.txt.dvc'));
+    for (const n of names) writeFileSync(join(repo.root, n), `v2 ${n}`);
+    writeTree(repo.root, { 'pair/a.txt': 'a2', 'pair/b.txt': 'b2' });
+    const committed = await repo.commit();
+    expect(committed.committed.sort()).toEqual([...names, 'pair/a.txt', 'pair/b.txt'].sort());
+    expect(await repo.status()).toEqual({});
+    const pair = readFileSync(join(repo.root, 'pair.dvc'), 'utf8');
+    expect(pair).toContain(`md5: ${createHash('md5').update('a2').digest('hex')}`);
+    expect(pair).toContain(`md5: ${createHash('md5').update('b2').digest('hex')}`);
+    for (const n of [...names, 'pair/a.txt', 'pair/b.txt']) rmSync(join(repo.root, n));
+    const out = await repo.checkout();
+    expect(out.added.length).toBe(names.length + 2);
+    expect(readFileSync(join(repo.root, 'p7.txt'), 'utf8')).toBe('v2 p7.txt');
+    expect(readFileSync(join(repo.root, 'pair', 'b.txt'), 'utf8')).toBe('b2');
+    expect(await repo.status()).toEqual({});
+  });
+
   it('gc removes temporary files of dead writers from the cache, not those of live ones', async () => {
     const repo = await newRepo();
     writeTree(repo.root, { 'k.bin': 'kept' });

@@ -54,8 +54,6 @@ export interface AddOptions {
 }
 
 const COPY_JOBS = 16;
-/** How often an add of many targets saves what it did so far (see `addTargets`). */
-const SAVE_INTERVAL_MS = 2000;
 
 function checkTarget(root: string, abs: string, target: string): void {
   if (!existsSync(abs) && !lstatSync(abs, { throwIfNoEntry: false })) {
@@ -335,8 +333,8 @@ export async function addTargets(
   const results: AddResult[] = [];
   // Pointers of the targets stored since the last save, written together (see `save`).
   let pending: Array<{ abs: string; pointer: { path: string; data: string }; result: number }> = [];
-  // Many targets are saved in batches: the pointers (a filesystem commits their fsyncs together),
-  // one write per `.gitignore`, the state indexes; now and then, and at the end.
+  // Many targets are saved in batches (when `ctx.saveDue()`, and at the end): the pointers (a
+  // filesystem commits their fsyncs together), one write per `.gitignore`, the state indexes.
   const save = async () => {
     const batch = pending;
     pending = [];
@@ -349,7 +347,6 @@ export async function addTargets(
     }
     await ctx.flush();
   };
-  let saved = Date.now();
   try {
     for (const [i, target] of chosen.entries()) {
       const abs = paths[i] as string;
@@ -372,10 +369,7 @@ export async function addTargets(
       );
       pending.push({ abs, pointer, result: results.length });
       results.push(addResult(root, abs, pointer.path, entryHash, stored, undefined));
-      if (Date.now() - saved > SAVE_INTERVAL_MS) {
-        await save();
-        saved = Date.now();
-      }
+      if (ctx.saveDue()) await save();
     }
   } catch (error) {
     // The targets done before a failure or an interrupt stay added, as when each is saved alone.

@@ -419,7 +419,9 @@ export async function checkoutEntries(
     const shown = (plan.entry.within ?? ['']).map((w) => display(join(plan.entry.path, w)));
     if (plan.state === 'added' && failed === 0) result.added.push(...shown);
     else if (plan.state === 'modified' || plan.writes.length > 0) result.modified.push(...shown);
-    await ctx.flush();
+    // Saved now and then, and when the context closes: a checkout of a thousand pointers
+    // would otherwise fsync the indexes a thousand times.
+    if (ctx.saveDue()) await ctx.flush();
   }
   ctx.onProgress?.({ type: 'done', id });
   return result;

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { stringifyDvcYaml, writeFileAtomic } from '@cairn/core-io';
+import { stringifyDvcYaml, writeFileAtomic, writeFilesAtomicSync } from '@cairn/core-io';
 import { CairnError, DvcLock, parseYaml } from '@cairn/types';
 import { entryHashOf, hashAndStore, relinkFromCache } from './add.js';
 import type { DataContext } from './context.js';
@@ -32,6 +32,7 @@ export async function commitEntries(
   const result: CommitResult = { committed: [], unchanged: [] };
   const display = (p: string) => toPosix(relative(ctx.repo.root, p));
   const lockUpdates = new Map<string, Array<{ entry: TrackedEntry; hash: PathHash }>>();
+  const pointerUpdates = new Map<string, Array<{ entry: TrackedEntry; hash: PathHash }>>();
   for (const entry of entries) {
     if (entry.entry.path.includes('://')) continue;
     if (entry.kind === 'dep') {
@@ -68,16 +69,18 @@ export async function commitEntries(
       continue;
     }
     result.committed.push(display(entry.path));
-    if (entry.source === 'pointer') {
-      const pointer = await readPointer(entry.file);
-      await writeFileAtomic(
-        entry.file,
-        updatePointerText(pointer.text, entry.index, entryHashOf(hash)),
-      );
-    } else {
-      pushTo(lockUpdates, entry, hash);
-    }
+    pushTo(entry.source === 'pointer' ? pointerUpdates : lockUpdates, entry, hash);
   }
+  // Each pointer file is written once, all of them together (their fsyncs committed at once).
+  const pointers: Array<{ path: string; data: string }> = [];
+  for (const [file, updates] of pointerUpdates) {
+    let text = (await readPointer(file)).text;
+    for (const { entry, hash } of updates) {
+      text = updatePointerText(text, entry.index, entryHashOf(hash));
+    }
+    pointers.push({ path: file, data: text });
+  }
+  writeFilesAtomicSync(pointers);
   for (const [file, updates] of lockUpdates) await rewriteLock(ctx, file, updates);
   await ctx.flush();
   return result;

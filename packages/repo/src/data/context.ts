@@ -10,6 +10,8 @@ import type { HashContext } from './hash-path.js';
 
 /** Files from which a folder's walk or checkout is worth starting worker threads for. */
 const LARGE_FOLDER_FILES = 4096;
+/** How often an operation over many targets saves the indexes on the way (see `saveDue`). */
+const SAVE_INTERVAL_MS = 2000;
 
 export interface OperationOptions {
   onProgress?: ProgressListener;
@@ -36,6 +38,7 @@ export class DataContext implements HashContext {
   private hashPool: HashPool | undefined;
   private objectIndex: ObjectIndex | undefined;
   private lock: LockHandle | undefined;
+  private savedAt = Date.now();
 
   private constructor(
     readonly repo: RepoLike,
@@ -96,8 +99,17 @@ export class DataContext implements HashContext {
     if (entries.some((e) => (e.entry.nfiles ?? 0) >= LARGE_FOLDER_FILES)) void this.pool().warmUp();
   }
 
+  /**
+   * Whether an operation over many targets should save its progress now (`flush`, and what it
+   * writes itself): every two seconds, not after each target, where each save is an fsync.
+   */
+  saveDue(): boolean {
+    return Date.now() - this.savedAt > SAVE_INTERVAL_MS;
+  }
+
   /** Persists what the state indexes learnt so far. */
   async flush(): Promise<void> {
+    this.savedAt = Date.now();
     try {
       await this.state.flush();
       await this.memos.flush();
