@@ -8,6 +8,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { stringifyDvcYaml, writeFileAtomicSync } from '@cairn/core-io';
 import { type DvcEntry, DvcFile, parseYaml } from '@cairn/types';
 import { isMap, isSeq, parseDocument, type YAMLMap } from 'yaml';
+import { parseCanonicalPointer } from './canonical-pointer.js';
 
 export const POINTER_SUFFIX = '.dvc';
 
@@ -39,7 +40,7 @@ export async function readPointer(file: string, displayRoot?: string): Promise<P
 }
 
 export function parsePointer(text: string, display: string): DvcFile {
-  return parseYaml(text, DvcFile, { file: display });
+  return parseCanonicalPointer(text) ?? parseYaml(text, DvcFile, { file: display });
 }
 
 /** The ordered hash fields of a DVC 3 entry (legacy entries keep their own shape). */
