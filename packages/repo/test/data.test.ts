@@ -429,6 +429,37 @@ describe('status, commit, remove, gc, read', () => {
     expect(await repo.status()).toEqual({});
   });
 
+  it('remove of many pointers checks every target first and edits each .gitignore once', async () => {
+    const repo = await newRepo();
+    const names = Array.from({ length: 20 }, (_, i) => `data/r${i}.csv`);
+    writeTree(repo.root, {
+      ...Object.fromEntries(names.map((n) => [n, n])),
+      'data/.gitignore': '# kept\n*.tmp\n',
+      'top.bin': 'top',
+    });
+    await repo.add([...names, 'top.bin']);
+    const before = readFileSync(join(repo.root, 'data', '.gitignore'), 'utf8');
+    const pointers = names.map((n) => `${n}.dvc`);
+    // One target that is not tracked: nothing is removed.
+    await expect(repo.remove([...pointers, 'data/nope.dvc'])).rejects.toMatchObject({
+      code: 'CAIRN_NOT_TRACKED',
+    });
+    expect(existsSync(join(repo.root, 'data', 'r0.csv.dvc'))).toBe(true);
+    expect(readFileSync(join(repo.root, 'data', '.gitignore'), 'utf8')).toBe(before);
+    const removed = await repo.remove([...pointers, 'top.bin.dvc', 'data/r3.csv.dvc']);
+    expect(removed.removed).toEqual([...pointers, 'top.bin.dvc']);
+    expect(readFileSync(join(repo.root, 'data', '.gitignore'), 'utf8')).toBe('# kept\n*.tmp\n');
+    expect(readFileSync(join(repo.root, '.gitignore'), 'utf8')).toBe('');
+    expect(pointers.some((p) => existsSync(join(repo.root, p)))).toBe(false);
+    expect(readFileSync(join(repo.root, 'data', 'r7.csv'), 'utf8')).toBe('data/r7.csv');
+    await repo.add(['top.bin']);
+    expect(await repo.remove(['top.bin.dvc'], { outs: true })).toEqual({
+      removed: ['top.bin.dvc'],
+      deletedOutputs: ['top.bin'],
+    });
+    expect(existsSync(join(repo.root, 'top.bin'))).toBe(false);
+  });
+
   it('gc removes temporary files of dead writers from the cache, not those of live ones', async () => {
     const repo = await newRepo();
     writeTree(repo.root, { 'k.bin': 'kept' });

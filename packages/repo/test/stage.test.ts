@@ -179,6 +179,30 @@ describe('freeze / unfreeze (dvc freeze)', () => {
   });
 });
 
+describe('remove (dvc remove) of stages', () => {
+  it('drops the stage from dvc.yaml and dvc.lock and its outputs from .gitignore, with a pointer', async () => {
+    const repo = await newRepo();
+    const yaml =
+      'stages:\n  copy:  # copies\n    cmd: cp raw.txt copy.txt\n    deps:\n    - raw.txt\n' +
+      '    outs:\n    - copy.txt\n  # the other one\n  other:\n    cmd: echo hi\n';
+    writeTree(repo.root, { 'dvc.yaml': yaml, 'raw.txt': 'raw\n', 'data.csv': 'a\n' });
+    await repo.add(['data.csv']);
+    await repo.repro({ manifests: false });
+    expect(readFileSync(join(repo.root, '.gitignore'), 'utf8')).toBe('/data.csv\n/copy.txt\n');
+    expect(await repo.remove(['copy', 'data.csv.dvc'])).toEqual({
+      removed: ['copy', 'data.csv.dvc'],
+      deletedOutputs: [],
+    });
+    expect(readFileSync(join(repo.root, 'dvc.yaml'), 'utf8')).toBe(
+      'stages:\n  # the other one\n  other:\n    cmd: echo hi\n',
+    );
+    expect(readFileSync(join(repo.root, 'dvc.lock'), 'utf8')).not.toContain('copy');
+    expect(readFileSync(join(repo.root, '.gitignore'), 'utf8')).toBe('');
+    expect(readFileSync(join(repo.root, 'copy.txt'), 'utf8')).toBe('raw\n');
+    await expect(repo.remove(['copy'])).rejects.toMatchObject({ code: 'CAIRN_NOT_TRACKED' });
+  });
+});
+
 describe('repro onError (dvc repro --keep-going / --ignore-errors)', () => {
   it('keep-going skips what depends on a failed stage and runs the rest, then fails', async () => {
     const repo = await newRepo();

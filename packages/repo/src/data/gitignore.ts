@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { writeFileAtomic, writeFileAtomicSync } from '@cairn/core-io';
+import { writeFilesAtomicSync } from '@cairn/core-io';
 
 function readOrEmpty(file: string): string {
   try {
@@ -29,35 +29,71 @@ export async function addGitignoreEntry(dataPath: string): Promise<string | unde
  * the `.gitignore` changed for it; undefined where its entry was there already.
  */
 export function addGitignoreEntries(dataPaths: readonly string[]): Array<string | undefined> {
-  const files = new Map<string, { text: string; lines: Set<string>; added: string[] }>();
-  const changed = dataPaths.map((dataPath) => {
-    const { file, line } = gitignoreEntry(dataPath);
-    let known = files.get(file);
-    if (known === undefined) {
-      const text = readOrEmpty(file);
-      known = { text, lines: new Set(text.split(/\r?\n/)), added: [] };
-      files.set(file, known);
-    }
-    if (known.lines.has(line)) return undefined;
-    known.lines.add(line);
-    known.added.push(line);
+  const { entries, files } = readGitignores(dataPaths);
+  const added = new Map<string, string[]>();
+  const changed = entries.map(({ file, line }) => {
+    const { lines } = files.get(file) as GitignoreText;
+    if (lines.has(line)) return undefined;
+    lines.add(line);
+    const list = added.get(file) ?? [];
+    list.push(line);
+    added.set(file, list);
     return file;
   });
-  for (const [file, { text, added }] of files) {
-    if (added.length === 0) continue;
-    const prefix = text === '' || text.endsWith('\n') ? text : `${text}\n`;
-    writeFileAtomicSync(file, `${prefix}${added.join('\n')}\n`);
-  }
+  writeFilesAtomicSync(
+    [...added].map(([path, lines]) => {
+      const { text } = files.get(path) as GitignoreText;
+      const prefix = text === '' || text.endsWith('\n') ? text : `${text}\n`;
+      return { path, data: `${prefix}${lines.join('\n')}\n` };
+    }),
+  );
   return changed;
 }
 
 /** Removes the entry; deletes nothing else. Returns the `.gitignore` path when it changed. */
 export async function removeGitignoreEntry(dataPath: string): Promise<string | undefined> {
-  const { file, line } = gitignoreEntry(dataPath);
-  const text = readOrEmpty(file);
-  const lines = text.split('\n');
-  const kept = lines.filter((l) => l.replace(/\r$/, '') !== line);
-  if (kept.length === lines.length) return undefined;
-  await writeFileAtomic(file, kept.join('\n'));
-  return file;
+  return removeGitignoreEntries([dataPath])[0];
+}
+
+/**
+ * Removes the entries of many data paths, each `.gitignore` read and written once; nothing else
+ * in them changes. Per path, the `.gitignore` changed for it; undefined where it had no entry.
+ */
+export function removeGitignoreEntries(dataPaths: readonly string[]): Array<string | undefined> {
+  const { entries, files } = readGitignores(dataPaths);
+  const dropped = new Map<string, Set<string>>();
+  const changed = entries.map(({ file, line }) => {
+    if (!(files.get(file) as GitignoreText).lines.has(line)) return undefined;
+    dropped.set(file, (dropped.get(file) ?? new Set()).add(line));
+    return file;
+  });
+  writeFilesAtomicSync(
+    [...dropped].map(([path, drop]) => {
+      const kept = (files.get(path) as GitignoreText).text
+        .split('\n')
+        .filter((l) => !drop.has(l.replace(/\r$/, '')));
+      return { path, data: kept.join('\n') };
+    }),
+  );
+  return changed;
+}
+
+/** A `.gitignore`'s text and its lines (without `\r`). */
+interface GitignoreText {
+  text: string;
+  lines: Set<string>;
+}
+
+/** The entry of each data path, and each `.gitignore` they fall in, read once. */
+function readGitignores(dataPaths: readonly string[]) {
+  const files = new Map<string, GitignoreText>();
+  const entries = dataPaths.map((dataPath) => {
+    const entry = gitignoreEntry(dataPath);
+    if (!files.has(entry.file)) {
+      const text = readOrEmpty(entry.file);
+      files.set(entry.file, { text, lines: new Set(text.split(/\r?\n/)) });
+    }
+    return entry;
+  });
+  return { entries, files };
 }
