@@ -113,42 +113,45 @@ export function writeFilesAtomicSync(files: readonly AtomicFile[]): void {
   const dirs = new Set<string>();
   try {
     for (let start = 0; start < files.length; start += SYNC_GROUP) {
-      const group = files.slice(start, start + SYNC_GROUP).map((file) => {
-        const target = resolveTargetSync(file.path);
-        return { target, mode: file.mode ?? existingModeSync(target), data: file.data };
-      });
-      const temps: Array<{ temp: string; fd: number | undefined }> = [];
-      try {
-        for (const { target, mode, data } of group) {
-          const temp = tempPathFor(target);
-          const fd = openSync(temp, 'wx', 0o666);
-          temps.push({ temp, fd });
-          const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-          for (let done = 0; done < bytes.length; ) {
-            done += writeSync(fd, bytes, done, bytes.length - done);
-          }
-          if (mode !== undefined) fchmodSync(fd, mode);
-        }
-        for (const entry of temps) {
-          fsyncSync(entry.fd as number);
-          closeSync(entry.fd as number);
-          entry.fd = undefined;
-        }
-        for (const [i, { target }] of group.entries()) {
-          renameSync((temps[i] as { temp: string }).temp, target);
-          (temps[i] as { temp: string }).temp = '';
-          dirs.add(dirname(target));
-        }
-      } finally {
-        for (const { temp, fd } of temps) {
-          if (fd !== undefined) closeSync(fd);
-          if (temp !== '') rmSync(temp, { force: true });
-        }
-      }
+      writeGroupSync(files.slice(start, start + SYNC_GROUP), dirs);
     }
   } finally {
     // The renames done so far are made durable, also when a later file failed.
     for (const dir of dirs) fsyncDirSync(dir);
+  }
+}
+
+/** One group: every temporary file written, then each fsynced, then each renamed into place. */
+function writeGroupSync(files: readonly AtomicFile[], renamedIn: Set<string>): void {
+  const temps: Array<{ temp: string; target: string; fd: number | undefined }> = [];
+  try {
+    for (const file of files) {
+      const target = resolveTargetSync(file.path);
+      const mode = file.mode ?? existingModeSync(target);
+      const temp = tempPathFor(target);
+      const fd = openSync(temp, 'wx', 0o666);
+      temps.push({ temp, target, fd });
+      const bytes = typeof file.data === 'string' ? Buffer.from(file.data, 'utf8') : file.data;
+      for (let done = 0; done < bytes.length; ) {
+        done += writeSync(fd, bytes, done, bytes.length - done);
+      }
+      if (mode !== undefined) fchmodSync(fd, mode);
+    }
+    for (const entry of temps) {
+      fsyncSync(entry.fd as number);
+      closeSync(entry.fd as number);
+      entry.fd = undefined;
+    }
+    for (const entry of temps) {
+      renameSync(entry.temp, entry.target);
+      entry.temp = '';
+      renamedIn.add(dirname(entry.target));
+    }
+  } finally {
+    for (const { temp, fd } of temps) {
+      if (fd !== undefined) closeSync(fd);
+      if (temp !== '') rmSync(temp, { force: true });
+    }
   }
 }
 
