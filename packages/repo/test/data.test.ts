@@ -778,6 +778,36 @@ describe('status, commit, remove, gc, read', () => {
     expect(await repo.status()).toEqual({});
   });
 
+  it('add of many targets stops between them when aborted, keeping those done', async () => {
+    const repo = await newRepo();
+    const names = Array.from({ length: 10 }, (_, i) => `s${i}.csv`);
+    writeTree(repo.root, Object.fromEntries(names.map((n) => [n, n])));
+    // Ctrl-C once a few targets are through: the signal turns aborted at its fifth check.
+    let checks = 0;
+    const reason = new DOMException('interrupted', 'AbortError');
+    const signal = {
+      get aborted() {
+        return checks >= 5;
+      },
+      reason,
+      throwIfAborted() {
+        if (++checks >= 5) throw reason;
+      },
+      addEventListener() {},
+      removeEventListener() {},
+    } as unknown as AbortSignal;
+    await expect(repo.add(names, { signal })).rejects.toMatchObject({ name: 'AbortError' });
+    const done = names.filter((n) => existsSync(join(repo.root, `${n}.dvc`)));
+    expect(done.length).toBeGreaterThan(0);
+    expect(done.length).toBeLessThan(names.length);
+    expect(done).toEqual(names.slice(0, done.length));
+    // Each pointer written has its .gitignore entry, and what they track is in the cache.
+    expect(readFileSync(join(repo.root, '.gitignore'), 'utf8')).toBe(
+      done.map((n) => `/${n}\n`).join(''),
+    );
+    expect(await repo.status()).toEqual({});
+  });
+
   it('add with out tracks data from outside the repository under a path of it', async () => {
     const repo = await newRepo();
     const outside = tempDir();

@@ -349,6 +349,8 @@ export async function addTargets(
   };
   try {
     for (const [i, target] of chosen.entries()) {
+      // Between targets too: an add of thousands of small files stops at Ctrl-C.
+      ctx.signal?.throwIfAborted();
       const abs = paths[i] as string;
       if (ctx.ignore.isIgnored(toPosix(relative(root, abs)), statSync(abs).isDirectory())) {
         throw new CairnError('CAIRN_IGNORED', `'${target}' is ignored by .dvcignore`, {

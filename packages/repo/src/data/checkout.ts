@@ -243,6 +243,7 @@ export async function checkoutEntries(
   const plans: Plan[] = [];
   ctx.warmPoolFor(entries);
   for (const entry of entries) {
+    ctx.signal?.throwIfAborted();
     if (entry.kind !== 'out' || !entry.cached) continue;
     if (entry.oid === undefined) {
       result.failed.push({
@@ -300,6 +301,7 @@ export async function checkoutEntries(
     if (done % 64 === 0 || done === total) ctx.onProgress?.({ type: 'progress', id, done, total });
   };
   for (const plan of plans) {
+    ctx.signal?.throwIfAborted();
     let failed = 0;
     const fail = (w: Write, check: ObjectCheck) => {
       failed++;

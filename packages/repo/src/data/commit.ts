@@ -34,6 +34,7 @@ export async function commitEntries(
   const lockUpdates = new Map<string, Array<{ entry: TrackedEntry; hash: PathHash }>>();
   const pointerUpdates = new Map<string, Array<{ entry: TrackedEntry; hash: PathHash }>>();
   for (const entry of entries) {
+    ctx.signal?.throwIfAborted();
     if (entry.entry.path.includes('://')) continue;
     if (entry.kind === 'dep') {
       if (entry.source !== 'lock') continue;
