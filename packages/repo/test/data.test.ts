@@ -18,6 +18,23 @@ import { describe, expect, it } from 'vitest';
 import vectors from './fixtures/dvc-test-vectors.json' with { type: 'json' };
 import { git, newRepo, tempDir, writeTree } from './helpers.js';
 
+/** A signal that turns aborted at its `n`th check, as a Ctrl-C in the middle of a command. */
+function abortedAtCheck(n: number): AbortSignal {
+  let checks = 0;
+  const reason = new DOMException('interrupted', 'AbortError');
+  return {
+    get aborted() {
+      return checks >= n;
+    },
+    reason,
+    throwIfAborted() {
+      if (++checks >= n) throw reason;
+    },
+    addEventListener() {},
+    removeEventListener() {},
+  } as unknown as AbortSignal;
+}
+
 function readTree(root: string): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (dir: string, prefix: string) => {
@@ -394,7 +411,7 @@ describe('status, commit, remove, gc, read', () => {
     await expect(repo.gc({})).rejects.toMatchObject({ code: 'CAIRN_USAGE' });
   });
 
-  it('commit and checkout of many pointers, one of them with two outputs', async () => {
+  it('commit (interrupted, then whole) and checkout of many pointers, one with two outputs', async () => {
     const repo = await newRepo();
     const names = Array.from({ length: 30 }, (_, i) => `p${i}.txt`);
     writeTree(repo.root, {
@@ -415,8 +432,18 @@ describe('status, commit, remove, gc, read', () => {
     rmSync(join(repo.root, 'pair', 'b.txt.dvc'));
     for (const n of names) writeFileSync(join(repo.root, n), `v2 ${n}`);
     writeTree(repo.root, { 'pair/a.txt': 'a2', 'pair/b.txt': 'b2' });
+    // Interrupted midway: the outputs committed before it are recorded, the rest still modified.
+    await expect(repo.commit([], { signal: abortedAtCheck(10) })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
+    const left = Object.keys(await repo.status()).length;
+    expect(left).toBeGreaterThan(0);
+    expect(left).toBeLessThan(names.length + 1);
+    // Then the rest: what the interrupted commit recorded is unchanged now.
     const committed = await repo.commit();
-    expect(committed.committed.sort()).toEqual([...names, 'pair/a.txt', 'pair/b.txt'].sort());
+    expect(committed.committed.length).toBeGreaterThan(0);
+    expect(committed.unchanged.length).toBeGreaterThan(0);
+    expect(committed.committed.length + committed.unchanged.length).toBe(names.length + 2);
     expect(await repo.status()).toEqual({});
     const pair = readFileSync(join(repo.root, 'pair.dvc'), 'utf8');
     expect(pair).toContain(`md5: ${createHash('md5').update('a2').digest('hex')}`);
@@ -782,20 +809,8 @@ describe('status, commit, remove, gc, read', () => {
     const repo = await newRepo();
     const names = Array.from({ length: 10 }, (_, i) => `s${i}.csv`);
     writeTree(repo.root, Object.fromEntries(names.map((n) => [n, n])));
-    // Ctrl-C once a few targets are through: the signal turns aborted at its fifth check.
-    let checks = 0;
-    const reason = new DOMException('interrupted', 'AbortError');
-    const signal = {
-      get aborted() {
-        return checks >= 5;
-      },
-      reason,
-      throwIfAborted() {
-        if (++checks >= 5) throw reason;
-      },
-      addEventListener() {},
-      removeEventListener() {},
-    } as unknown as AbortSignal;
+    // Ctrl-C once a few targets are through.
+    const signal = abortedAtCheck(5);
     await expect(repo.add(names, { signal })).rejects.toMatchObject({ name: 'AbortError' });
     const done = names.filter((n) => existsSync(join(repo.root, `${n}.dvc`)));
     expect(done.length).toBeGreaterThan(0);

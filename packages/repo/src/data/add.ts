@@ -54,6 +54,8 @@ export interface AddOptions {
 }
 
 const COPY_JOBS = 16;
+/** Targets between two turns of the event loop (see `addTargets`). */
+const YIELD_EVERY = 32;
 
 function checkTarget(root: string, abs: string, target: string): void {
   if (!existsSync(abs) && !lstatSync(abs, { throwIfNoEntry: false })) {
@@ -349,7 +351,9 @@ export async function addTargets(
   };
   try {
     for (const [i, target] of chosen.entries()) {
-      // Between targets too: an add of thousands of small files stops at Ctrl-C.
+      // Between targets too, so an add of thousands of small files stops at Ctrl-C: their work
+      // awaits only microtasks, which never let the signal handler run without this turn.
+      if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((r) => setImmediate(r));
       ctx.signal?.throwIfAborted();
       const abs = paths[i] as string;
       if (ctx.ignore.isIgnored(toPosix(relative(root, abs)), statSync(abs).isDirectory())) {

@@ -242,7 +242,9 @@ export async function checkoutEntries(
   const display = (p: string) => toPosix(relative(cwd, p)) || '.';
   const plans: Plan[] = [];
   ctx.warmPoolFor(entries);
-  for (const entry of entries) {
+  for (const [i, entry] of entries.entries()) {
+    // A turn of the event loop now and then lets Ctrl-C in (as in `addTargets`).
+    if (i % 32 === 31) await new Promise((r) => setImmediate(r));
     ctx.signal?.throwIfAborted();
     if (entry.kind !== 'out' || !entry.cached) continue;
     if (entry.oid === undefined) {
@@ -300,7 +302,8 @@ export async function checkoutEntries(
     done++;
     if (done % 64 === 0 || done === total) ctx.onProgress?.({ type: 'progress', id, done, total });
   };
-  for (const plan of plans) {
+  for (const [i, plan] of plans.entries()) {
+    if (i % 32 === 31) await new Promise((r) => setImmediate(r));
     ctx.signal?.throwIfAborted();
     let failed = 0;
     const fail = (w: Write, check: ObjectCheck) => {

@@ -33,56 +33,69 @@ export async function commitEntries(
   const display = (p: string) => toPosix(relative(ctx.repo.root, p));
   const lockUpdates = new Map<string, Array<{ entry: TrackedEntry; hash: PathHash }>>();
   const pointerUpdates = new Map<string, Array<{ entry: TrackedEntry; hash: PathHash }>>();
-  for (const entry of entries) {
-    ctx.signal?.throwIfAborted();
-    if (entry.entry.path.includes('://')) continue;
-    if (entry.kind === 'dep') {
-      if (entry.source !== 'lock') continue;
-      const hash = await hashPath(ctx, entry.path);
-      if (hash === undefined) throw missing(entry);
-      if (hashValue(hash) !== entry.oid) pushTo(lockUpdates, entry, hash);
-      continue;
+  // Each pointer file is written once, all of them together (their fsyncs committed at once),
+  // then each lock file: at the end, or at a failure or interrupt with what was done before it.
+  const save = async () => {
+    const pointers: Array<{ path: string; data: string }> = [];
+    for (const [file, updates] of pointerUpdates) {
+      let text = (await readPointer(file)).text;
+      for (const { entry, hash } of updates) {
+        text = updatePointerText(text, entry.index, entryHashOf(hash));
+      }
+      pointers.push({ path: file, data: text });
     }
-    // A legacy entry keeps its dos2unix hash while the data is unchanged.
-    if (entry.hashName === 'md5-dos2unix' && entry.oid !== undefined) {
-      const legacy = await hashPath(ctx, entry.path, 'md5-dos2unix');
-      if (legacy !== undefined && hashValue(legacy) === entry.oid) {
+    pointerUpdates.clear();
+    writeFilesAtomicSync(pointers);
+    for (const [file, updates] of lockUpdates) await rewriteLock(ctx, file, updates);
+    lockUpdates.clear();
+  };
+  try {
+    for (const [i, entry] of entries.entries()) {
+      // A turn of the event loop now and then lets Ctrl-C in (as in `addTargets`).
+      if (i % 32 === 31) await new Promise((r) => setImmediate(r));
+      ctx.signal?.throwIfAborted();
+      if (entry.entry.path.includes('://')) continue;
+      if (entry.kind === 'dep') {
+        if (entry.source !== 'lock') continue;
+        const hash = await hashPath(ctx, entry.path);
+        if (hash === undefined) throw missing(entry);
+        if (hashValue(hash) !== entry.oid) pushTo(lockUpdates, entry, hash);
+        continue;
+      }
+      // A legacy entry keeps its dos2unix hash while the data is unchanged.
+      if (entry.hashName === 'md5-dos2unix' && entry.oid !== undefined) {
+        const legacy = await hashPath(ctx, entry.path, 'md5-dos2unix');
+        if (legacy !== undefined && hashValue(legacy) === entry.oid) {
+          result.unchanged.push(display(entry.path));
+          continue;
+        }
+      }
+      let hash: PathHash | undefined;
+      if (entry.cached) {
+        try {
+          hash = (await hashAndStore(ctx, entry.path)).hash;
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw missing(entry);
+          throw error;
+        }
+        // As DVC's commit: with a link cache.type the workspace becomes links to what was stored.
+        await relinkFromCache(ctx, entry.path, hash);
+      } else {
+        hash = await hashPath(ctx, entry.path);
+        if (hash === undefined) throw missing(entry);
+      }
+      if (hashValue(hash) === entry.oid && entry.hashName === 'md5') {
         result.unchanged.push(display(entry.path));
         continue;
       }
+      result.committed.push(display(entry.path));
+      pushTo(entry.source === 'pointer' ? pointerUpdates : lockUpdates, entry, hash);
     }
-    let hash: PathHash | undefined;
-    if (entry.cached) {
-      try {
-        hash = (await hashAndStore(ctx, entry.path)).hash;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw missing(entry);
-        throw error;
-      }
-      // As DVC's commit: with a link cache.type the workspace becomes links to what was stored.
-      await relinkFromCache(ctx, entry.path, hash);
-    } else {
-      hash = await hashPath(ctx, entry.path);
-      if (hash === undefined) throw missing(entry);
-    }
-    if (hashValue(hash) === entry.oid && entry.hashName === 'md5') {
-      result.unchanged.push(display(entry.path));
-      continue;
-    }
-    result.committed.push(display(entry.path));
-    pushTo(entry.source === 'pointer' ? pointerUpdates : lockUpdates, entry, hash);
+  } catch (error) {
+    await save().catch(() => {});
+    throw error;
   }
-  // Each pointer file is written once, all of them together (their fsyncs committed at once).
-  const pointers: Array<{ path: string; data: string }> = [];
-  for (const [file, updates] of pointerUpdates) {
-    let text = (await readPointer(file)).text;
-    for (const { entry, hash } of updates) {
-      text = updatePointerText(text, entry.index, entryHashOf(hash));
-    }
-    pointers.push({ path: file, data: text });
-  }
-  writeFilesAtomicSync(pointers);
-  for (const [file, updates] of lockUpdates) await rewriteLock(ctx, file, updates);
+  await save();
   await ctx.flush();
   return result;
 }
