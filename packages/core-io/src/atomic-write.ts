@@ -249,7 +249,8 @@ async function resolveTarget(path: string): Promise<string> {
 
 function resolveTargetSync(path: string): string {
   try {
-    return realpathSync(path);
+    // One system call (the JavaScript `realpathSync` takes an lstat per path component).
+    return realpathSync.native(path);
   } catch (error) {
     if (hasErrno(error, 'ENOENT')) return path;
     throw error;

@@ -28,6 +28,11 @@ export const BENCHES: Readonly<Record<string, Bench>> = {
       'cairn add / status / checkout (the CLI) vs find | xargs md5sum, cp -r, cp -al and md5sum',
     load: () => import('./data.js'),
   },
+  targets: {
+    description:
+      'cairn add / status / checkout / commit of 1,000 single-file targets (the CLI) vs git add',
+    load: () => import('./targets.js'),
+  },
   remotes: {
     description:
       '@cairn/remote-adapters: push/fetch of 20,000 x 4 KiB objects and 1 GiB to a local folder and s3rver vs cp -r',

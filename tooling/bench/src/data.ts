@@ -8,76 +8,21 @@
  * - `cairn add` of a 1 GiB file vs `md5sum` throughput (≥ 0.85×).
  * Every timed add starts from an empty cache and an empty state index, so nothing is skipped.
  *
- * `cairn` runs without NODE_EXTRA_CA_CERTS (unless `--env as-is`): Node reads that certificate
- * bundle at every start, before any of cairn's code (~60 ms for this VM's, set for its registry
- * proxy), the data commands make no TLS connection, and the references are not Node programs.
- * The bench prints what a bare Node start costs either way.
+ * `cairn` runs without NODE_EXTRA_CA_CERTS unless `--env as-is` (see cairn-cli.ts); the bench
+ * prints what a bare Node start costs either way.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cairn, chooseEnv, discard, makeRepo, sh, timed, trash } from './cairn-cli.js';
 import {
   type BenchArgs,
   median,
   printTable,
-  runCommand,
   runner,
-  seconds,
   type TimedBench,
   withDataDir,
 } from './measure.js';
-
-const BIN = fileURLToPath(new URL('../../../apps/cli/bin/cairn.js', import.meta.url));
-
-/** The environment `cairn` runs in (see the top of this file). */
-const cairnEnv: { env: NodeJS.ProcessEnv } = { env: process.env };
-
-function cairn(cwd: string, ...args: string[]): void {
-  runCommand(
-    'sh',
-    ['-c', 'cd "$1" && shift && exec "$@"', 'sh', cwd, process.execPath, BIN, ...args],
-    cairnEnv.env,
-  );
-}
-
-/** Decides `cairnEnv` and prints what a bare Node start costs with and without the variable. */
-async function chooseEnv(args: BenchArgs): Promise<void> {
-  if (process.env.NODE_EXTRA_CA_CERTS === undefined) return;
-  const clean = { ...process.env };
-  delete clean.NODE_EXTRA_CA_CERTS;
-  const start = async (env: NodeJS.ProcessEnv) => {
-    const times: number[] = [];
-    for (let r = 0; r < 5; r++) {
-      times.push(await seconds(() => runCommand(process.execPath, ['-e', ''], env)));
-    }
-    return (median(times) * 1000).toFixed(0);
-  };
-  const keep = args.options.get('env') === 'as-is';
-  console.log(
-    `node start: ${await start(process.env)} ms with NODE_EXTRA_CA_CERTS, ${await start(clean)} ms without; cairn runs ${keep ? 'with' : 'without'} it (--env ${keep ? 'clean' : 'as-is'} for the other)`,
-  );
-  if (!keep) cairnEnv.env = clean;
-}
-
-/**
- * Times `fn` once the disk is idle: writes queued by the previous step (the 20,000 files just
- * copied) would otherwise be flushed during the next measurement, whichever side it is.
- */
-function timed(fn: () => unknown): Promise<number> {
-  runCommand('sync', []);
-  return seconds(fn);
-}
-
-function sh(script: string, ...args: string[]): void {
-  runCommand('sh', ['-c', script, 'sh', ...args]);
-}
-
-function makeRepo(dir: string): void {
-  mkdirSync(dir, { recursive: true });
-  runCommand('git', ['-C', dir, 'init', '-q']);
-  cairn(dir, 'init', '-q');
-}
 
 function makeSmallFiles(dir: string, count: number, size: number): void {
   const payload = randomBytes(size);
@@ -87,21 +32,6 @@ function makeSmallFiles(dir: string, count: number, size: number): void {
     writeFileSync(join(dir, `d${i % 100}`, `f${i}.bin`), payload);
   }
 }
-
-/**
- * Moves a tree out of the way instead of deleting it, until the bench ends. On ext4 without a
- * journal (this VM's disk) the inode allocator skips inodes freed in the last minute, checking
- * each in the inode table, so creating files right after deleting tens of thousands costs up to
- * ten times more (perf: 85% of `cp -r` in `recently_deleted`). Deleting between runs would put
- * every side that creates files (`add`, `checkout`, `cp -r`) in that state; nobody's real work is.
- */
-function discard(path: string): void {
-  if (!existsSync(path)) return;
-  mkdirSync(trash.dir, { recursive: true });
-  renameSync(path, join(trash.dir, `${basename(path)}-${trash.count++}`));
-}
-/** Where `discard` puts trees: inside the bench's data folder, deleted with it at the end. */
-const trash = { dir: '', count: 0 };
 
 /**
  * Forget everything an earlier add left: cache, state index, pointer. A cache of many files is

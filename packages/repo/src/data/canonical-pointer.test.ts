@@ -2,10 +2,26 @@ import { DvcFile, parseYaml } from '@cairn/types';
 import { describe, expect, it } from 'vitest';
 import vectors from '../../test/fixtures/dvc-test-vectors.json' with { type: 'json' };
 import { parseCanonicalPointer } from './canonical-pointer.js';
-import { newPointerText } from './pointer.js';
+import {
+  type EntryHash,
+  newPointerText,
+  updateCanonicalPointer,
+  updatePointerDocument,
+} from './pointer.js';
 
 const full = (text: string) => parseYaml(text, DvcFile, { file: 'x.dvc' });
 const md5 = 'acbd18db4cc2f85cedef654fccc4a4d8';
+
+/** xorshift32 from `seed`: a fixed sequence, so a failure names a text that fails again. */
+function randomFrom(seed: number): (n: number) => number {
+  let state = seed;
+  return (n) => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) % n;
+  };
+}
 
 describe('parseCanonicalPointer', () => {
   it('reads what add writes exactly as the YAML parser does', () => {
@@ -28,14 +44,7 @@ describe('parseCanonicalPointer', () => {
   });
 
   it('agrees with the YAML parser on random pointers, whenever it takes one', () => {
-    let seed = 42;
-    // xorshift32: a fixed sequence, so a failure names a text that fails again.
-    const random = (n: number) => {
-      seed ^= seed << 13;
-      seed ^= seed >>> 17;
-      seed ^= seed << 5;
-      return (seed >>> 0) % n;
-    };
+    const random = randomFrom(42);
     // Mostly characters a plain path may hold, now and then one that needs quoting.
     const safe = 'abxoE09_./-';
     const risky = ': #\'"+';
@@ -95,5 +104,33 @@ describe('parseCanonicalPointer', () => {
     expect(parseCanonicalPointer(canonical.replace('size: 3', 'size: 1234567890123456'))).toBe(
       undefined,
     );
+  });
+
+  it('updates a canonical pointer to the same text as the YAML document update', () => {
+    const random = randomFrom(7);
+    const hashOf = (): EntryHash => {
+      const hex = Array.from({ length: 32 }, () => '0123456789abcdef'[random(16)]).join('');
+      const dir = random(3) === 0;
+      return {
+        md5: dir ? `${hex}.dir` : hex,
+        size: random(10_000_000),
+        ...(dir ? { nfiles: random(5000) } : {}),
+        ...(!dir && random(4) === 0 ? { isexec: true } : {}),
+      };
+    };
+    let taken = 0;
+    for (let k = 0; k < 300; k++) {
+      const outs = 1 + random(3);
+      const text = `outs:\n${Array.from({ length: outs }, (_, i) =>
+        newPointerText(`out_${k}.${i}`, hashOf()).slice('outs:\n'.length),
+      ).join('')}`;
+      const index = random(outs);
+      const hash = hashOf();
+      const fast = updateCanonicalPointer(text, index, hash);
+      if (fast === undefined) continue; // a key added or dropped: the document update does it
+      taken++;
+      expect(fast, text).toBe(updatePointerDocument(text, index, hash));
+    }
+    expect(taken).toBeGreaterThan(100);
   });
 });

@@ -11,7 +11,7 @@ import { entryHashOf, hashAndStore, relinkFromCache } from './add.js';
 import type { DataContext } from './context.js';
 import { hashPath, type PathHash } from './hash-path.js';
 import { type TrackedEntry, toPosix } from './outputs.js';
-import { hashFields, readPointer, updatePointerText } from './pointer.js';
+import { hashFields, updatePointerText } from './pointer.js';
 
 export interface CommitResult {
   /** Outputs whose recorded hash changed. */
@@ -38,7 +38,8 @@ export async function commitEntries(
   const save = async () => {
     const pointers: Array<{ path: string; data: string }> = [];
     for (const [file, updates] of pointerUpdates) {
-      let text = (await readPointer(file)).text;
+      // Read again under the repository lock (the entries were collected before it was taken).
+      let text = readFileSync(file, 'utf8');
       for (const { entry, hash } of updates) {
         text = updatePointerText(text, entry.index, entryHashOf(hash));
       }
