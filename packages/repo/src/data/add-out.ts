@@ -7,7 +7,7 @@
 import { existsSync, lstatSync, mkdirSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { CairnError, usageError } from '@cairn/types';
-import { type AddResult, addResult, entryHashOf, findOverlap, hashAndStore } from './add.js';
+import { type AddResult, addResult, entryHashOf, hashAndStore, TrackedOutputs } from './add.js';
 import { checkoutEntries } from './checkout.js';
 import type { DataContext } from './context.js';
 import { addGitignoreEntry } from './gitignore.js';
@@ -48,7 +48,7 @@ export async function addToOut(
       hint: 'pass --force to replace it',
     });
   }
-  const own = findOverlap(await collectEntries(root, usesGit), dst, out);
+  const own = new TrackedOutputs(await collectEntries(root, usesGit)).ownOrClash(dst, out, cwd);
   // The repository's .dvcignore does not reach data outside it.
   const { hash, stored } = await hashAndStore(
     ctx,

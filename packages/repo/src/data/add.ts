@@ -4,7 +4,7 @@
  * an interrupted add leaves at most unreferenced cache objects behind (removed by `gc`).
  */
 import { existsSync, lstatSync, statSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import type { FileStat } from '@cairn/cache';
 import {
   type DvcIgnore,
@@ -99,25 +99,51 @@ function assertNotInGit(root: string, abs: string, target: string, tracked: read
   }
 }
 
-export function findOverlap(entries: readonly TrackedEntry[], abs: string, target: string) {
-  const own = entries.find(
-    (e) =>
-      e.source === 'pointer' &&
-      e.kind === 'out' &&
-      e.path === abs &&
-      e.file === pointerPathFor(abs),
-  );
-  const clash = entries.find(
-    (e) => e !== own && e.kind === 'out' && (isWithin(abs, e.path) || isWithin(e.path, abs)),
-  );
-  if (clash) {
-    throw new CairnError(
-      'CAIRN_OVERLAPPING_OUTPUT',
-      `'${target}' overlaps '${toPosix(relative(resolve(abs, '..'), clash.path))}', already tracked by ${clash.stage}`,
-      { hint: 'track each path in exactly one place; remove the other pointer or stage first' },
-    );
+/**
+ * The outputs already tracked, indexed by path and by every folder above one, so that checking
+ * a target against them costs a walk up its own path, not a scan of all (an add of a thousand
+ * targets in a repository of a thousand pointers).
+ */
+export class TrackedOutputs {
+  private readonly byPath = new Map<string, TrackedEntry[]>();
+  /** Folders with an output somewhere below them. */
+  private readonly above = new Set<string>();
+
+  constructor(private readonly entries: readonly TrackedEntry[]) {
+    for (const e of entries) {
+      if (e.kind !== 'out') continue;
+      this.byPath.set(e.path, [...(this.byPath.get(e.path) ?? []), e]);
+      // Once a folder is in, so are all above it.
+      for (let d = dirname(e.path); !this.above.has(d); d = dirname(d)) {
+        this.above.add(d);
+        if (dirname(d) === d) break;
+      }
+    }
   }
-  return own;
+
+  /**
+   * The pointer entry that tracks exactly `abs` from `<abs>.dvc`, if any; throws when another
+   * output is `abs`, lies above it or below it (named relative to `cwd`, as `target` is).
+   */
+  ownOrClash(abs: string, target: string, cwd: string): TrackedEntry | undefined {
+    const here = this.byPath.get(abs) ?? [];
+    const own = here.find((e) => e.source === 'pointer' && e.file === pointerPathFor(abs));
+    let clash = here.find((e) => e !== own);
+    for (let d = dirname(abs); clash === undefined && d !== dirname(d); d = dirname(d)) {
+      clash = this.byPath.get(d)?.[0];
+    }
+    if (clash === undefined && this.above.has(abs)) {
+      clash = this.entries.find((e) => e.kind === 'out' && e.path !== abs && isWithin(e.path, abs));
+    }
+    if (clash) {
+      throw new CairnError(
+        'CAIRN_OVERLAPPING_OUTPUT',
+        `'${target}' overlaps '${toPosix(relative(cwd, clash.path)) || '.'}', already tracked by ${clash.stage}`,
+        { hint: 'track each path in exactly one place; remove the other pointer or stage first' },
+      );
+    }
+    return own;
+  }
 }
 
 /** Stores the objects of a hashed path; returns how many were new. */
@@ -128,6 +154,8 @@ export async function storeObjects(
   link = false,
 ): Promise<number> {
   if (hash.kind === 'file') {
+    // A small one synchronously: a re-add of a thousand unchanged targets finds each stored.
+    if (hash.size <= SMALL_FILE_MAX) return ctx.store.insertFileSync(abs, hash.md5) ? 1 : 0;
     const result = await ctx.store.insertFile(abs, { md5: hash.md5 });
     return result.added ? 1 : 0;
   }
@@ -332,6 +360,7 @@ export async function addTargets(
     collectEntries(root, usesGit),
     gitTrackedAmong(root, paths, usesGit),
   ]);
+  const outputs = new TrackedOutputs(entries);
   const results: AddResult[] = [];
   // Pointers of the targets stored since the last save, written together (see `save`).
   let pending: Array<{ abs: string; pointer: { path: string; data: string }; result: number }> = [];
@@ -362,7 +391,7 @@ export async function addTargets(
         });
       }
       assertNotInGit(root, abs, target, inGit);
-      const own = findOverlap(entries, abs, target);
+      const own = outputs.ownOrClash(abs, target, cwd);
       const { hash, stored } = options.noCommit
         ? { hash: (await hashPath(ctx, abs)) as PathHash, stored: 0 }
         : await hashAndStore(ctx, abs);
