@@ -54,8 +54,6 @@ export interface AddOptions {
 }
 
 const COPY_JOBS = 16;
-/** Targets between two turns of the event loop (see `addTargets`). */
-const YIELD_EVERY = 32;
 
 function checkTarget(root: string, abs: string, target: string): void {
   if (!existsSync(abs) && !lstatSync(abs, { throwIfNoEntry: false })) {
@@ -112,7 +110,9 @@ export class TrackedOutputs {
   constructor(private readonly entries: readonly TrackedEntry[]) {
     for (const e of entries) {
       if (e.kind !== 'out') continue;
-      this.byPath.set(e.path, [...(this.byPath.get(e.path) ?? []), e]);
+      const here = this.byPath.get(e.path) ?? [];
+      here.push(e);
+      this.byPath.set(e.path, here);
       // Once a folder is in, so are all above it.
       for (let d = dirname(e.path); !this.above.has(d); d = dirname(d)) {
         this.above.add(d);
@@ -380,10 +380,7 @@ export async function addTargets(
   };
   try {
     for (const [i, target] of chosen.entries()) {
-      // Between targets too, so an add of thousands of small files stops at Ctrl-C: their work
-      // awaits only microtasks, which never let the signal handler run without this turn.
-      if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((r) => setImmediate(r));
-      ctx.signal?.throwIfAborted();
+      await ctx.beforeTarget(i);
       const abs = paths[i] as string;
       if (ctx.ignore.isIgnored(toPosix(relative(root, abs)), statSync(abs).isDirectory())) {
         throw new CairnError('CAIRN_IGNORED', `'${target}' is ignored by .dvcignore`, {

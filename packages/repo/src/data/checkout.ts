@@ -243,9 +243,7 @@ export async function checkoutEntries(
   const plans: Plan[] = [];
   ctx.warmPoolFor(entries);
   for (const [i, entry] of entries.entries()) {
-    // A turn of the event loop now and then lets Ctrl-C in (as in `addTargets`).
-    if (i % 32 === 31) await new Promise((r) => setImmediate(r));
-    ctx.signal?.throwIfAborted();
+    await ctx.beforeTarget(i);
     if (entry.kind !== 'out' || !entry.cached) continue;
     if (entry.oid === undefined) {
       result.failed.push({
@@ -303,8 +301,7 @@ export async function checkoutEntries(
     if (done % 64 === 0 || done === total) ctx.onProgress?.({ type: 'progress', id, done, total });
   };
   for (const [i, plan] of plans.entries()) {
-    if (i % 32 === 31) await new Promise((r) => setImmediate(r));
-    ctx.signal?.throwIfAborted();
+    await ctx.beforeTarget(i);
     let failed = 0;
     const fail = (w: Write, check: ObjectCheck) => {
       failed++;

@@ -52,9 +52,7 @@ export async function commitEntries(
   };
   try {
     for (const [i, entry] of entries.entries()) {
-      // A turn of the event loop now and then lets Ctrl-C in (as in `addTargets`).
-      if (i % 32 === 31) await new Promise((r) => setImmediate(r));
-      ctx.signal?.throwIfAborted();
+      await ctx.beforeTarget(i);
       if (entry.entry.path.includes('://')) continue;
       if (entry.kind === 'dep') {
         if (entry.source !== 'lock') continue;

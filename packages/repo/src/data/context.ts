@@ -12,6 +12,8 @@ import type { HashContext } from './hash-path.js';
 const LARGE_FOLDER_FILES = 4096;
 /** How often an operation over many targets saves the indexes on the way (see `saveDue`). */
 const SAVE_INTERVAL_MS = 2000;
+/** Targets between two turns of the event loop (see `beforeTarget`). */
+const YIELD_EVERY = 32;
 
 export interface OperationOptions {
   onProgress?: ProgressListener;
@@ -97,6 +99,17 @@ export class DataContext implements HashContext {
    */
   warmPoolFor(entries: readonly { entry: { nfiles?: number } }[]): void {
     if (entries.some((e) => (e.entry.nfiles ?? 0) >= LARGE_FOLDER_FILES)) void this.pool().warmUp();
+  }
+
+  /**
+   * Called before target `index` of a loop over many: throws once the operation is aborted, and
+   * every few targets first lets the event loop turn. Work on small files awaits only
+   * microtasks, which never let a signal handler run, so without the turn Ctrl-C would go
+   * unnoticed until the loop ends.
+   */
+  async beforeTarget(index: number): Promise<void> {
+    if (index % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((r) => setImmediate(r));
+    this.signal?.throwIfAborted();
   }
 
   /**
