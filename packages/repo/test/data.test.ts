@@ -479,6 +479,7 @@ describe('status, commit, remove, gc, read', () => {
     // One target that is not tracked: nothing is removed.
     await expect(repo.remove([...pointers, 'data/nope.dvc'])).rejects.toMatchObject({
       code: 'CAIRN_NOT_TRACKED',
+      message: "'data/nope.dvc' is neither a .dvc file nor a pipeline stage",
     });
     expect(existsSync(join(repo.root, 'data', 'r0.csv.dvc'))).toBe(true);
     expect(readFileSync(join(repo.root, 'data', '.gitignore'), 'utf8')).toBe(before);
