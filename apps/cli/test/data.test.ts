@@ -161,8 +161,10 @@ describe('cairn add / status / checkout', () => {
     await cairn(['add', 'raw.csv'], { cwd: dir });
     const moved = await cairn(['move', 'raw.csv', 'data/raw.csv'], { cwd: dir });
     expect(moved.exitCode).toBe(0);
-    expect(moved.stdout).toContain('git add data/raw.csv.dvc .gitignore data/.gitignore');
-    expect(moved.stdout).toContain('git rm -q --cached --ignore-unmatch raw.csv.dvc');
+    // The root .gitignore held only raw.csv's entry: deleted, as DVC deletes it.
+    expect(moved.stdout).toContain('git add data/raw.csv.dvc data/.gitignore');
+    expect(moved.stdout).toContain('git rm -q --cached --ignore-unmatch raw.csv.dvc .gitignore');
+    expect(existsSync(join(dir, '.gitignore'))).toBe(false);
     expect(readFileSync(join(dir, 'data', 'raw.csv'), 'utf8')).toBe('a,b\n');
     expect(await cairn(['status', '-q'], { cwd: dir })).toMatchObject({ exitCode: 0 });
     const again = await cairn(['move', 'raw.csv', 'x.csv'], { cwd: dir });

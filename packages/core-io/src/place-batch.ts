@@ -76,13 +76,15 @@ function copyOne(
     size = stat.size;
     if (size <= SMALL_FILE_MAX) {
       // One byte more than expected: a source that changed size since its fstat is left to the
-      // caller to verify, or (with nothing to compare) copied the slow way.
+      // caller to verify, or (with nothing to compare) copied the slow way. A short read of a
+      // regular file is its end: no second call to learn what the first one said.
       const want = Math.min(size + 1, SMALL_FILE_MAX);
       let filled = 0;
       while (filled < want) {
-        const n = readSync(input, buffer, filled, want - filled, null);
-        if (n === 0) break;
+        const asked = want - filled;
+        const n = readSync(input, buffer, filled, asked, null);
         filled += n;
+        if (n < asked) break;
       }
       if (filled !== size) {
         if (expected !== undefined) throw new Unverified();

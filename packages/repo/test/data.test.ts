@@ -486,7 +486,8 @@ describe('status, commit, remove, gc, read', () => {
     const removed = await repo.remove([...pointers, 'top.bin.dvc', 'data/r3.csv.dvc']);
     expect(removed.removed).toEqual([...pointers, 'top.bin.dvc']);
     expect(readFileSync(join(repo.root, 'data', '.gitignore'), 'utf8')).toBe('# kept\n*.tmp\n');
-    expect(readFileSync(join(repo.root, '.gitignore'), 'utf8')).toBe('');
+    // Left without a line, as DVC leaves it: deleted.
+    expect(existsSync(join(repo.root, '.gitignore'))).toBe(false);
     expect(pointers.some((p) => existsSync(join(repo.root, p)))).toBe(false);
     expect(readFileSync(join(repo.root, 'data', 'r7.csv'), 'utf8')).toBe('data/r7.csv');
     await repo.add(['top.bin']);

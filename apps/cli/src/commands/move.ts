@@ -27,8 +27,8 @@ export default defineCommand({
     if (repo.usesGit) {
       lines.push('', 'To track the changes with git, run:', '');
       lines.push(`\tgit add ${[result.pointer, ...result.gitignore].join(' ')}`);
-      if (result.oldPointer)
-        lines.push(`\tgit rm -q --cached --ignore-unmatch ${result.oldPointer}`);
+      const gone = [result.oldPointer ?? [], result.gitignoreDeleted ?? []].flat();
+      if (gone.length > 0) lines.push(`\tgit rm -q --cached --ignore-unmatch ${gone.join(' ')}`);
     }
     return { data: result, text: lines.join('\n') };
   },

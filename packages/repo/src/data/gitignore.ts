@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { writeFilesAtomicSync } from '@cairn/core-io';
 
@@ -50,38 +50,46 @@ export function addGitignoreEntries(dataPaths: readonly string[]): Array<string 
   return changed;
 }
 
-/** Removes the entry; deletes nothing else. Returns the `.gitignore` path when it changed. */
+/** Removes the entry (see `removeGitignoreEntries`). Returns the `.gitignore` path when it changed. */
 export async function removeGitignoreEntry(dataPath: string): Promise<string | undefined> {
   return removeGitignoreEntries([dataPath])[0];
 }
 
 /**
  * Removes the entries of many data paths, each `.gitignore` read and written once; nothing else
- * in them changes. Per path, the `.gitignore` changed for it; undefined where it had no entry.
+ * in them changes. As DVC (scmrepo) does, a line is the entry when it is once stripped of
+ * surrounding whitespace, and a `.gitignore` left without any line is deleted. Per path, the
+ * `.gitignore` changed for it; undefined where it had no entry.
  */
 export function removeGitignoreEntries(dataPaths: readonly string[]): Array<string | undefined> {
   const { entries, files } = readGitignores(dataPaths);
   const dropped = new Map<string, Set<string>>();
   const changed = entries.map(({ file, line }) => {
-    if (!(files.get(file) as GitignoreText).lines.has(line)) return undefined;
-    dropped.set(file, (dropped.get(file) ?? new Set()).add(line));
+    const entry = line.trim();
+    if (!(files.get(file) as GitignoreText).stripped.has(entry)) return undefined;
+    dropped.set(file, (dropped.get(file) ?? new Set()).add(entry));
     return file;
   });
-  writeFilesAtomicSync(
-    [...dropped].map(([path, drop]) => {
-      const kept = (files.get(path) as GitignoreText).text
-        .split('\n')
-        .filter((l) => !drop.has(l.replace(/\r$/, '')));
-      return { path, data: kept.join('\n') };
-    }),
-  );
+  const rewritten: Array<{ path: string; data: string }> = [];
+  const emptied: string[] = [];
+  for (const [path, drop] of dropped) {
+    // Lines as Python's readlines() gives them: each keeps its newline.
+    const kept = ((files.get(path) as GitignoreText).text.match(/[^\n]*\n|[^\n]+$/g) ?? []).filter(
+      (l) => !drop.has(l.trim()),
+    );
+    if (kept.length === 0) emptied.push(path);
+    else rewritten.push({ path, data: kept.join('') });
+  }
+  writeFilesAtomicSync(rewritten);
+  for (const path of emptied) rmSync(path, { force: true });
   return changed;
 }
 
-/** A `.gitignore`'s text and its lines (without `\r`). */
+/** A `.gitignore`'s text, its lines (without `\r`), and its lines stripped of whitespace. */
 interface GitignoreText {
   text: string;
   lines: Set<string>;
+  stripped: Set<string>;
 }
 
 /** The entry of each data path, and each `.gitignore` they fall in, read once. */
@@ -91,7 +99,12 @@ function readGitignores(dataPaths: readonly string[]) {
     const entry = gitignoreEntry(dataPath);
     if (!files.has(entry.file)) {
       const text = readOrEmpty(entry.file);
-      files.set(entry.file, { text, lines: new Set(text.split(/\r?\n/)) });
+      const lines = text.split(/\r?\n/);
+      files.set(entry.file, {
+        text,
+        lines: new Set(lines),
+        stripped: new Set(lines.map((l) => l.trim())),
+      });
     }
     return entry;
   });

@@ -24,6 +24,8 @@ export interface MoveResult {
   oldPointer?: string;
   /** `.gitignore` files changed. */
   gitignore: string[];
+  /** `.gitignore` files the move left without a line, deleted as DVC deletes them. */
+  gitignoreDeleted?: string[];
 }
 
 export async function moveTracked(
@@ -108,11 +110,15 @@ export async function moveTracked(
   );
   if (renamed) unlinkSync(pointer.file);
   const gitignore: string[] = [];
+  const gitignoreDeleted: string[] = [];
   if (usesGit) {
     const removed = await removeGitignoreEntry(from);
     const added = await addGitignoreEntry(to);
-    for (const file of [removed, added])
-      if (file && !gitignore.includes(rel(file))) gitignore.push(rel(file));
+    for (const file of [removed, added]) {
+      if (file === undefined || gitignore.includes(rel(file))) continue;
+      if (existsSync(file)) gitignore.push(rel(file));
+      else gitignoreDeleted.push(rel(file));
+    }
   }
   rememberMoved(ctx, from, to);
   return {
@@ -121,6 +127,7 @@ export async function moveTracked(
     pointer: rel(pointerFile),
     ...(renamed ? { oldPointer: rel(pointer.file) } : {}),
     gitignore,
+    ...(gitignoreDeleted.length > 0 ? { gitignoreDeleted } : {}),
   };
 }
 
