@@ -19,7 +19,7 @@ import type {
   WorkerRequest,
   WorkerResponse,
 } from './hash-protocol.js';
-import { PLACED_FIELDS, type Placement, placeBatch } from './place-batch.js';
+import { PLACED_FIELDS, type Placement, type PlaceResult, placeBatch } from './place-batch.js';
 import { SMALL_FILE_MAX } from './small-file.js';
 import { STAT_FIELDS, statBatch } from './stat-batch.js';
 
@@ -104,6 +104,38 @@ interface FileStat3 {
   ino: number;
   mtimeMs: number;
   size: number;
+}
+
+/** Pairs placed together (`placeRanges`); `expected` holds `PLACED_FIELDS` numbers per pair. */
+export interface PlaceChunk {
+  srcs: string[];
+  dsts: string[];
+  expected?: Float64Array;
+}
+
+/** Per pair of a placed chunk: `{ code }` where it failed, else `{}` with a copy's `stat`. */
+export function placedPairs(
+  chunk: PlaceChunk,
+  result: PlaceResult,
+): Array<{ code?: string; stat?: FileStat3 }> {
+  const { stats, failed, codes } = result;
+  const placed: Array<{ code?: string; stat?: FileStat3 }> = new Array(chunk.srcs.length);
+  for (let i = 0, o = 0; i < placed.length; i++, o += PLACED_FIELDS) {
+    placed[i] =
+      stats === undefined
+        ? {}
+        : {
+            stat: {
+              ino: stats[o] as number,
+              mtimeMs: stats[o + 1] as number,
+              size: stats[o + 2] as number,
+            },
+          };
+  }
+  failed.forEach((i, n) => {
+    placed[i] = { code: codes[n] as string };
+  });
+  return placed;
 }
 
 interface Batch {
@@ -268,61 +300,72 @@ export class HashPool {
     expected?: readonly FileStat3[],
   ): Promise<Array<{ code?: string; stat?: FileStat3 }>> {
     if (srcs.length !== dsts.length) throw new TypeError('placeFiles needs one dst per src');
-    const chunks: Array<{ start: number; end: number }> = [];
-    for (let start = 0; start < srcs.length; ) {
-      const end = start + guidedSize(srcs.length - start, this.size, PLACE_CHUNK);
-      chunks.push({ start, end });
-      start = end;
-    }
-    let wanted: Float64Array | undefined;
-    if (expected !== undefined) {
-      wanted = new Float64Array(srcs.length * PLACED_FIELDS);
-      for (let i = 0, o = 0; i < expected.length; i++, o += PLACED_FIELDS) {
-        const stat = expected[i] as FileStat3;
-        wanted[o] = stat.ino;
-        wanted[o + 1] = stat.mtimeMs;
-        wanted[o + 2] = stat.size;
+    const ranges = await this.placeRanges(
+      srcs.length,
+      (start, end) => {
+        const chunk: PlaceChunk = { srcs: srcs.slice(start, end), dsts: dsts.slice(start, end) };
+        if (expected !== undefined) {
+          chunk.expected = new Float64Array((end - start) * PLACED_FIELDS);
+          for (let i = start, o = 0; i < end; i++, o += PLACED_FIELDS) {
+            const stat = expected[i] as FileStat3;
+            chunk.expected[o] = stat.ino;
+            chunk.expected[o + 1] = stat.mtimeMs;
+            chunk.expected[o + 2] = stat.size;
+          }
+        }
+        return chunk;
+      },
+      placement,
+    );
+    const placed: Array<{ code?: string; stat?: FileStat3 }> = [];
+    for (const { chunk, result } of ranges) placed.push(...placedPairs(chunk, result));
+    return placed;
+  }
+
+  /**
+   * `placeFiles` of `count` pairs made a range at a time by `build(start, end)` (which may leave
+   * pairs out, or carry data of its own along), called on this thread when a thread is free to
+   * take the range: a caller that looks up what each pair needs does so while the workers place
+   * the ranges before. Each chunk comes back with what placing it gave (`placedPairs` reads it).
+   */
+  async placeRanges<C extends PlaceChunk>(
+    count: number,
+    build: (start: number, end: number) => C,
+    placement: Placement,
+  ): Promise<Array<{ chunk: C; result: PlaceResult }>> {
+    const size = this.size;
+    const built: C[] = [];
+    function* chunks(): Generator<C> {
+      for (let start = 0; start < count; ) {
+        const end = start + guidedSize(count - start, size, PLACE_CHUNK);
+        const chunk = build(start, end);
+        if (chunk.srcs.length !== chunk.dsts.length) {
+          throw new TypeError('placeRanges needs one dst per src');
+        }
+        if (chunk.srcs.length > 0) {
+          built.push(chunk);
+          yield chunk;
+        }
+        start = end;
       }
     }
-    const slice = ({ start, end }: { start: number; end: number }) => ({
-      srcs: srcs.slice(start, end),
-      dsts: dsts.slice(start, end),
-      ...(wanted ? { expected: wanted.slice(start * PLACED_FIELDS, end * PLACED_FIELDS) } : {}),
-    });
     const results = await this.shareChunks(
-      chunks,
-      (chunk) => {
-        const pairs = slice(chunk);
-        return placeBatch(pairs.srcs, pairs.dsts, placement, pairs.expected);
-      },
-      (id, chunk) => ({ kind: 'place', id, ...slice(chunk), placement }),
+      chunks(),
+      (chunk) => placeBatch(chunk.srcs, chunk.dsts, placement, chunk.expected),
+      (id, chunk) => ({
+        kind: 'place',
+        id,
+        srcs: chunk.srcs,
+        dsts: chunk.dsts,
+        placement,
+        ...(chunk.expected ? { expected: chunk.expected } : {}),
+      }),
       (response) => {
         if (response.kind !== 'place') throw new Error(`unexpected ${response.kind} answer`);
         return response;
       },
     );
-    const placed: Array<{ code?: string; stat?: FileStat3 }> = [];
-    results.forEach(({ failed, codes, stats }, k) => {
-      const { start, end } = chunks[k] as { start: number; end: number };
-      for (let i = 0; i < end - start; i++) {
-        const o = i * PLACED_FIELDS;
-        placed.push(
-          stats === undefined
-            ? {}
-            : {
-                stat: {
-                  ino: stats[o] as number,
-                  mtimeMs: stats[o + 1] as number,
-                  size: stats[o + 2] as number,
-                },
-              },
-        );
-      }
-      failed.forEach((i, n) => {
-        placed[start + i] = { code: codes[n] as string };
-      });
-    });
-    return placed;
+    return built.map((chunk, k) => ({ chunk, result: results[k] as PlaceResult }));
   }
 
   /**

@@ -55,6 +55,8 @@ export {
   type HashInput,
   HashPool,
   type HashPoolOptions,
+  type PlaceChunk,
+  placedPairs,
   type StoreInto,
   type StoreOutcome,
 } from './hash-pool.js';
@@ -71,7 +73,7 @@ export {
 } from './link.js';
 export { acquireLock, type LockHandle, type LockInfo, type LockOptions, readLock } from './lock.js';
 export { assertInside, isPlainRelative } from './path-inside.js';
-export { type Placement, UNVERIFIED } from './place-batch.js';
+export { PLACED_FIELDS, type Placement, type PlaceResult, UNVERIFIED } from './place-batch.js';
 export { isProcessAlive } from './process-alive.js';
 export { PyFloat, pythonFloatRepr } from './py-float.js';
 export { SMALL_FILE_MAX } from './small-file.js';

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { type BenchArgs, median, runCommand, seconds } from './measure.js';
 
 const BIN = fileURLToPath(new URL('../../../apps/cli/bin/cairn.js', import.meta.url));
+const FLOORS = fileURLToPath(new URL('./floors.js', import.meta.url));
 
 /** The environment `cairn` runs in (see the top of this file). */
 const cairnEnv: { env: NodeJS.ProcessEnv } = { env: process.env };
@@ -22,6 +23,11 @@ export function cairn(cwd: string, ...args: string[]): void {
     ['-c', 'cd "$1" && shift && exec "$@"', 'sh', cwd, process.execPath, BIN, ...args],
     cairnEnv.env,
   );
+}
+
+/** Runs a floor program (see floors.ts) as a fresh Node process, in `cairn`'s environment. */
+export function floor(...args: string[]): void {
+  runCommand(process.execPath, [FLOORS, ...args], cairnEnv.env);
 }
 
 /** Decides `cairnEnv` and prints what a bare Node start costs with and without the variable. */

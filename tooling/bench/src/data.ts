@@ -7,14 +7,16 @@
  *   `cp -al` (≤ 1.5×);
  * - `cairn add` of a 1 GiB file vs `md5sum` throughput (≥ 0.85×).
  * Every timed add starts from an empty cache and an empty state index, so nothing is skipped.
+ * Beside them, the floor of each job (floors.ts): a bare Node program making only its file
+ * system calls, on as many threads as Cairn uses — what no Node implementation gets below.
  *
  * `cairn` runs without NODE_EXTRA_CA_CERTS unless `--env as-is` (see cairn-cli.ts); the bench
  * prints what a bare Node start costs either way.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cairn, chooseEnv, discard, makeRepo, sh, timed, trash } from './cairn-cli.js';
+import { cairn, chooseEnv, discard, floor, makeRepo, sh, timed, trash } from './cairn-cli.js';
 import {
   type BenchArgs,
   median,
@@ -63,16 +65,31 @@ async function measure(args: BenchArgs): Promise<void> {
 
     const addSmall: number[] = [];
     const md5Small: number[] = [];
+    const floorAdd: number[] = [];
     for (let r = 0; r < args.runs; r++) {
       md5Small.push(await timed(() => sh(md5sumSmall, repo)));
+      const floorCache = join(dir, 'floor-cache');
+      floorAdd.push(await timed(() => floor('add', join(repo, 'small'), floorCache)));
+      discard(floorCache);
       resetRepo(repo, 'small');
       addSmall.push(await timed(() => cairn(repo, 'add', 'small')));
     }
+    // The `.dir` listing the floors of checkout place files from.
+    const dirOid = /md5: ([0-9a-f]{32})\.dir/.exec(readFileSync(join(repo, 'small.dvc'), 'utf8'));
+    const objects = join(repo, '.dvc', 'cache', 'files', 'md5');
+    const listing = join(objects, `${dirOid?.[1]?.slice(0, 2)}`, `${dirOid?.[1]?.slice(2)}.dir`);
+    const floorPlace = (how: 'copy' | 'link') => {
+      const dst = join(repo, `small-floor-${how}`);
+      const time = timed(() => floor('place', listing, objects, dst, how));
+      return time.finally(() => discard(dst));
+    };
 
     const checkoutCopy: number[] = [];
     const cpR: number[] = [];
+    const floorCopy: number[] = [];
     const checkoutLink: number[] = [];
     const cpAl: number[] = [];
+    const floorLink: number[] = [];
     sh('cd "$1" && cp -r small small-warm', repo);
     discard(join(repo, 'small-warm'));
     for (let r = 0; r < args.runs; r++) {
@@ -81,11 +98,13 @@ async function measure(args: BenchArgs): Promise<void> {
       checkoutCopy.push(await timed(() => cairn(repo, 'checkout', 'small.dvc')));
       cpR.push(await timed(() => sh('cd "$1" && cp -r small small-copy', repo)));
       discard(join(repo, 'small-copy'));
+      floorCopy.push(await floorPlace('copy'));
       cairn(repo, 'config', 'cache.type', 'hardlink');
       discard(join(repo, 'small'));
       checkoutLink.push(await timed(() => cairn(repo, 'checkout', 'small.dvc')));
       cpAl.push(await timed(() => sh('cd "$1" && cp -al small small-links', repo)));
       discard(join(repo, 'small-links'));
+      floorLink.push(await floorPlace('link'));
     }
     cairn(repo, 'config', 'cache.type', 'reflink,copy');
 
@@ -112,10 +131,13 @@ async function measure(args: BenchArgs): Promise<void> {
     console.log('');
     printTable([
       { label: `add ${files} x 4 KiB`, tool: 'find | xargs md5sum', times: md5Small },
+      { label: `add ${files} x 4 KiB`, tool: 'node floor', times: floorAdd },
       { label: `add ${files} x 4 KiB`, tool: 'cairn add', times: addSmall },
       { label: `checkout ${files} (copy)`, tool: 'cp -r', times: cpR },
+      { label: `checkout ${files} (copy)`, tool: 'node floor', times: floorCopy },
       { label: `checkout ${files} (copy)`, tool: 'cairn checkout', times: checkoutCopy },
       { label: `checkout ${files} (hardlink)`, tool: 'cp -al', times: cpAl },
+      { label: `checkout ${files} (hardlink)`, tool: 'node floor', times: floorLink },
       { label: `checkout ${files} (hardlink)`, tool: 'cairn checkout', times: checkoutLink },
       { label: `status ${statusFiles} unchanged`, tool: 'cairn status', times: status },
       { label: `add ${bigMiB} MiB`, tool: 'md5sum', times: md5Big },
@@ -129,12 +151,17 @@ async function measure(args: BenchArgs): Promise<void> {
     // md5sum only reads; an add with cache.type copy also creates one object per file, as many
     // new files as `cp -r` writes. Printed so a run shows how much of the target that alone takes.
     console.log(`  for scale, cp -r of the same files/md5sum time: ${ratio(cpR, md5Small)}`);
+    const floorLine = (times: number[], reference: number[], name: string, own: number[]) =>
+      `  the node floor/${name} time: ${ratio(times, reference)}; cairn/node floor: ${ratio(own, times)}`;
+    console.log(floorLine(floorAdd, md5Small, 'md5sum', addSmall));
     console.log(
       `ratio checkout copy cairn/cp -r time: ${ratio(checkoutCopy, cpR)} (target <= 1.50)`,
     );
+    console.log(floorLine(floorCopy, cpR, 'cp -r', checkoutCopy));
     console.log(
       `ratio checkout hardlink cairn/cp -al time: ${ratio(checkoutLink, cpAl)} (target <= 1.50)`,
     );
+    console.log(floorLine(floorLink, cpAl, 'cp -al', checkoutLink));
     console.log(
       `status ${statusFiles} unchanged files: ${median(status).toFixed(3)} s (target < 1 s)`,
     );

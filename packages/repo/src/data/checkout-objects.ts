@@ -46,11 +46,14 @@ export class CheckoutObjects {
   /**
    * Verifies every object that cannot wait (its `lstat`, and its hashing when the object index
    * does not vouch for it, shared among the pool's threads), and gives the others the stat
-   * recorded for them. An object with nothing recorded, or empty, is verified now too.
+   * recorded for them. An object with nothing recorded, or empty, is verified now too. Objects
+   * a call before prepared (or verified) are left as they are.
    */
   async prepare(): Promise<void> {
     for (const [hashName, objects] of this.byHash) {
-      const all = [...objects.values()];
+      const all = [...objects.values()].filter(
+        (o) => o.verdict === undefined && o.stat === undefined,
+      );
       const recorded = this.ctx.store.recordedStats(
         all.map((o) => o.md5),
         hashName,

@@ -14,7 +14,9 @@ import {
   assertInside,
   defaultFileModeSync,
   Linker,
+  PLACED_FIELDS,
   type Placement,
+  placedPairs,
   SMALL_FILE_MAX,
   UNVERIFIED,
   type WalkEntry,
@@ -285,9 +287,10 @@ export async function checkoutEntries(
   const objects = new CheckoutObjects(ctx);
   const canBulk = placesInBulk(linker.types[0]);
   for (const plan of plans) {
+    // The new files of a large folder get their object when they are placed (`placeFresh`).
     const bulk = canBulk && plan.writes.filter((w) => w.fresh).length > BULK_MIN;
     for (const w of plan.writes) {
-      w.object = objects.use(w.md5, plan.entry.hashName, bulk && w.fresh === true);
+      if (!(bulk && w.fresh)) w.object = objects.use(w.md5, plan.entry.hashName, false);
     }
   }
   await objects.prepare();
@@ -345,7 +348,8 @@ export async function checkoutEntries(
     };
     // One at a time: verified first if it is not yet.
     const linkOne = async (w: Write, replace = false) => {
-      const object = w.object as CheckoutObject;
+      w.object ??= objects.use(w.md5, plan.entry.hashName, false);
+      const object = w.object;
       const verdict = await objects.verify(object);
       if (verdict !== 'ok') {
         fail(w, verdict);
@@ -370,6 +374,91 @@ export async function checkoutEntries(
         record(w, await replaceIt(), known);
       }
     };
+    /**
+     * Places new files in bulk on every thread; returns those left to `linkOne`. The object
+     * index's stat of each object is looked up as its range is handed out (while the workers
+     * place the ranges before), and compared with the object's own by the thread that places
+     * it. Objects it has no stat of (a cache DVC filled; empty ones) are verified first, all
+     * together, then placed the same way.
+     */
+    const placeFresh = async (list: Write[], placement: Placement): Promise<Write[]> => {
+      const { hashName } = plan.entry;
+      const type = linker.types[0] as LinkType;
+      const slow: Write[] = [];
+      const placeAll = async (
+        writes: Write[],
+        statsOf: (part: Write[]) => Array<FileStat | undefined>,
+        leftOut: Write[],
+      ) => {
+        const ranges = await ctx.pool().placeRanges(
+          writes.length,
+          (start, end) => {
+            const part = writes.slice(start, end);
+            const stats = statsOf(part);
+            const chunk = {
+              srcs: [] as string[],
+              dsts: [] as string[],
+              writes: [] as Write[],
+              stats: [] as FileStat[],
+              expected: new Float64Array(part.length * PLACED_FIELDS),
+            };
+            part.forEach((w, i) => {
+              const stat = stats[i];
+              if (stat === undefined || stat.size === 0) {
+                leftOut.push(w);
+                return;
+              }
+              const o = chunk.srcs.length * PLACED_FIELDS;
+              chunk.expected[o] = stat.ino;
+              chunk.expected[o + 1] = stat.mtimeMs;
+              chunk.expected[o + 2] = stat.size;
+              chunk.srcs.push(ctx.store.path(w.md5, hashName));
+              chunk.dsts.push(w.dst);
+              chunk.writes.push(w);
+              chunk.stats.push(stat);
+            });
+            chunk.expected = chunk.expected.subarray(0, chunk.srcs.length * PLACED_FIELDS);
+            return chunk;
+          },
+          placement,
+        );
+        for (const { chunk, result } of ranges) {
+          placedPairs(chunk, result).forEach((outcome, i) => {
+            const w = chunk.writes[i] as Write;
+            if (outcome.code === undefined) {
+              record(w, type, chunk.stats[i], outcome.stat);
+              return;
+            }
+            if (outcome.code === UNVERIFIED) {
+              w.object ??= objects.use(w.md5, hashName, false);
+              objects.distrust(w.object);
+            }
+            slow.push(w);
+          });
+        }
+      };
+      const unknown: Write[] = [];
+      await placeAll(
+        list,
+        (part) =>
+          ctx.store.recordedStats(
+            part.map((w) => w.md5),
+            hashName,
+          ),
+        unknown,
+      );
+      if (unknown.length === 0) return slow;
+      for (const w of unknown) w.object ??= objects.use(w.md5, hashName, true);
+      await objects.prepare();
+      const verified = unknown.filter((w) => {
+        const verdict = w.object?.verdict;
+        if (verdict !== 'missing' && verdict !== 'corrupt') return true;
+        fail(w, verdict);
+        return false;
+      });
+      await placeAll(verified, (part) => part.map((w) => w.object?.stat), slow);
+      return slow;
+    };
     // New files go in place directly (one call per link, like cp -al); files that replace
     // something go through a temporary name and a rename.
     const fresh = writes.filter((w) => w.fresh);
@@ -390,26 +479,7 @@ export async function checkoutEntries(
     const rest = fresh.slice(k);
     const placement =
       k < fresh.length ? bulkPlacement(linker.types[0], rest[0]?.dst ?? '') : undefined;
-    const bulk = placement ? rest.filter((w) => (w.object?.stat?.size ?? 0) > 0) : [];
-    const placed =
-      placement && bulk.length > 0
-        ? await ctx.pool().placeFiles(
-            bulk.map((w) => (w.object as CheckoutObject).src),
-            bulk.map((w) => w.dst),
-            placement,
-            bulk.map((w) => w.object?.stat as FileStat),
-          )
-        : [];
-    const inBulk = new Set(bulk);
-    const slow = rest.filter((w) => !inBulk.has(w));
-    const type = linker.types[0] as LinkType;
-    bulk.forEach((w, i) => {
-      const outcome = placed[i];
-      const object = w.object as CheckoutObject;
-      if (outcome?.code === UNVERIFIED) objects.distrust(object);
-      if (outcome === undefined || outcome.code !== undefined) slow.push(w);
-      else record(w, type, object.stat, outcome.stat);
-    });
+    const slow = placement ? await placeFresh(rest, placement) : rest;
     for (const w of slow) await linkOne(w);
     await mapLimit(
       writes.filter((w) => !w.fresh),
