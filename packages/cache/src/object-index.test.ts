@@ -63,6 +63,23 @@ describe('ObjectIndex', () => {
     expect(third.vouches(A, 'md5', stat)).toBe(false);
   });
 
+  it('writes a new index sorted at once, without what was forgotten before the first flush', async () => {
+    const first = ObjectIndex.open(dir);
+    // Out of order, as a hash pool records them.
+    const ids = Array.from({ length: 3000 }, (_, n) => oid((n * 7919) % 3000));
+    for (const id of ids)
+      first.set(id, 'md5', { ...stat, ino: Number.parseInt(id.slice(0, 8), 16) });
+    first.delete(oid(5), 'md5');
+    await first.flush();
+    const file = join(dir, 'cairn-objects-v2.idx');
+    expect(statSync(file).size).toBe(16 + 2999 * 48);
+    expect(readFileSync(file).readUInt32LE(12)).toBe(2999); // all of them in the sorted part
+    const second = ObjectIndex.open(dir);
+    for (let n = 0; n < 3000; n++) {
+      expect(second.recorded(oid(n), 'md5')).toEqual(n === 5 ? undefined : { ...stat, ino: n });
+    }
+  });
+
   it('ignores a torn last record and damaged bytes, and appends past them', async () => {
     const index = ObjectIndex.open(dir);
     index.set(A, 'md5', stat);

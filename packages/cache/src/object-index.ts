@@ -170,14 +170,44 @@ export class ObjectIndex {
   private async compact(): Promise<void> {
     this.bytes = undefined; // read again (other writers may have appended); what is known here wins
     const bytes = this.load().bytes as Buffer;
-    const view = this.view;
     const keys = [...this.recent.keys()].sort();
+    const out = Buffer.alloc(HEADER + (this.sorted + keys.length) * RECORD);
+    // Nothing sorted to merge with (a new index, as after a first add): the recent records, in
+    // key order and each key once, are the file as they are.
+    const count = this.sorted === 0 ? this.writeRecent(out, keys) : this.merge(out, bytes, keys);
+    out.write(MAGIC, 0, 'latin1');
+    out.writeUInt32LE(VERSION, 8);
+    out.writeUInt32LE(count, 12);
+    const written = out.subarray(0, HEADER + count * RECORD);
+    await writeFileAtomic(this.file, written);
+    this.bytes = written;
+    this.view = viewOf(written);
+    this.sorted = count;
+    this.buildFanout();
+    this.recent.clear();
+    // The text log this index replaced (taken over when this index was first read).
+    rmSync(join(this.file, '..', TEXT_LOG), { force: true });
+  }
+
+  /** Writes the live recent records of `keys` (sorted) into `out` after its header. */
+  private writeRecent(out: Buffer, keys: readonly string[]): number {
+    const view = viewOf(out);
+    let count = 0;
+    for (const key of keys) {
+      const known = this.recent.get(key) as Known;
+      if (known.live) writeRecord(out, view, HEADER + count++ * RECORD, key, known);
+    }
+    return count;
+  }
+
+  /** Merges the sorted records of `bytes` and the recent ones of `keys` (which win) into `out`. */
+  private merge(out: Buffer, bytes: Buffer, keys: readonly string[]): number {
+    const view = this.view;
     const fresh = Buffer.alloc(keys.length * RECORD);
     const freshView = viewOf(fresh);
     keys.forEach((key, j) => {
       writeRecord(fresh, freshView, j * RECORD, key, this.recent.get(key) as Known);
     });
-    const out = Buffer.alloc(HEADER + (this.sorted + keys.length) * RECORD);
     const outView = viewOf(out);
     let count = 0;
     for (let i = 0, j = 0; i < this.sorted || j < keys.length; ) {
@@ -204,18 +234,7 @@ export class ObjectIndex {
       (from === view ? bytes : fresh).copy(out, to, off, off + RECORD);
       count++;
     }
-    out.write(MAGIC, 0, 'latin1');
-    out.writeUInt32LE(VERSION, 8);
-    out.writeUInt32LE(count, 12);
-    const written = out.subarray(0, HEADER + count * RECORD);
-    await writeFileAtomic(this.file, written);
-    this.bytes = written;
-    this.view = viewOf(written);
-    this.sorted = count;
-    this.buildFanout();
-    this.recent.clear();
-    // The text log this index replaced (taken over when this index was first read).
-    rmSync(join(this.file, '..', TEXT_LOG), { force: true });
+    return count;
   }
 
   private change(oid: string, layout: Layout, stat: FileStat, live: boolean): void {

@@ -20,7 +20,7 @@ import {
   type Stats,
   unlinkSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { sep } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { makeDirsSync } from './dirs.js';
 import type { HashRequest, HashResponse } from './hash-protocol.js';
@@ -129,8 +129,9 @@ function storeCopy(
   store: StoreTarget,
   source?: { path: string; stat: Stats },
 ): void {
-  const prefix = join(store.dir, md5.slice(0, 2));
-  const dst = join(prefix, md5.slice(2));
+  // Concatenated, not joined: `dir` is a normalised absolute path, and this runs per file.
+  const prefix = `${store.dir}${sep}${md5.slice(0, 2)}`;
+  const dst = `${prefix}${sep}${md5.slice(2)}`;
   // In a folder this thread created, an object it did not write there is new, unless another
   // thread or process writes the same new object at the same time: both copies hold the same
   // bytes and the one renamed last stays (the stat recorded for the other no longer vouches for
@@ -143,7 +144,7 @@ function storeCopy(
   }
   // Beside its destination, like DVC's own temporary objects: a rename within one folder
   // avoids the filesystem-wide lock that cross-folder renames take on ext4.
-  const temp = join(prefix, `.incoming.${process.pid}.${threadId}x${tempCounter++}${TEMP_SUFFIX}`);
+  const temp = `${prefix}${sep}.incoming.${process.pid}.${threadId}x${tempCounter++}${TEMP_SUFFIX}`;
   const remakeDir = () => {
     // The folder was removed since this thread made sure of it (a long-lived process).
     knownDirs.delete(prefix);

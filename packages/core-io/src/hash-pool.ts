@@ -7,6 +7,7 @@
  * order.
  */
 import { availableParallelism } from 'node:os';
+import { resolve as resolvePath } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CairnError, type ProgressListener } from '@cairn/types';
 import { type CopyVerifiedOptions, copyVerifiedBatch } from './copy-verified.js';
@@ -215,7 +216,8 @@ export class HashPool {
           sizes,
           algorithms,
           store: store && {
-            dir: store.dir,
+            // Normalised once: the threads build each object's path by concatenation.
+            dir: resolvePath(store.dir),
             mode: store.mode ?? 0o444,
             ...(store.dirMode === undefined ? {} : { dirMode: store.dirMode }),
             ...(store.link ? { link: true } : {}),
