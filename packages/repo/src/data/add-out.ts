@@ -62,7 +62,7 @@ export async function addToOut(
     entryHash,
     own?.pointer ? { pointer: own.pointer, index: own.index } : undefined,
   );
-  const gitignore = usesGit ? await addGitignoreEntry(dst) : undefined;
+  const gitignore = usesGit ? addGitignoreEntry(dst) : undefined;
   const entry = (await collectEntries(root, usesGit)).find(
     (e) => e.source === 'pointer' && e.kind === 'out' && e.path === dst,
   );

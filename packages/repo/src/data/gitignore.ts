@@ -19,7 +19,7 @@ export function gitignoreEntry(dataPath: string): { file: string; line: string }
 }
 
 /** Adds the entry unless present; returns the `.gitignore` path when it changed. */
-export async function addGitignoreEntry(dataPath: string): Promise<string | undefined> {
+export function addGitignoreEntry(dataPath: string): string | undefined {
   return addGitignoreEntries([dataPath])[0];
 }
 
@@ -51,7 +51,7 @@ export function addGitignoreEntries(dataPaths: readonly string[]): Array<string 
 }
 
 /** Removes the entry (see `removeGitignoreEntries`). Returns the `.gitignore` path when it changed. */
-export async function removeGitignoreEntry(dataPath: string): Promise<string | undefined> {
+export function removeGitignoreEntry(dataPath: string): string | undefined {
   return removeGitignoreEntries([dataPath])[0];
 }
 

@@ -112,8 +112,8 @@ export async function moveTracked(
   const gitignore: string[] = [];
   const gitignoreDeleted: string[] = [];
   if (usesGit) {
-    const removed = await removeGitignoreEntry(from);
-    const added = await addGitignoreEntry(to);
+    const removed = removeGitignoreEntry(from);
+    const added = addGitignoreEntry(to);
     for (const file of [removed, added]) {
       if (file === undefined || gitignore.includes(rel(file))) continue;
       if (existsSync(file)) gitignore.push(rel(file));

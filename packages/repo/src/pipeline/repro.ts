@@ -353,7 +353,7 @@ async function runStage(
     if (out.cache) {
       hash = (await hashAndStore(ctx, abs)).hash;
       await relinkFromCache(ctx, abs, hash);
-      if (ctx.repo.usesGit) await addGitignoreEntry(abs);
+      if (ctx.repo.usesGit) addGitignoreEntry(abs);
     } else {
       hash = (await hashPath(ctx, abs)) as PathHash;
     }

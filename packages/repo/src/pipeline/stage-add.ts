@@ -249,7 +249,7 @@ export async function addStage(
       if (out.flags.cache === false) continue;
       const abs = resolve(wdirAbs, out.path);
       if (!existsSync(dirname(abs))) continue;
-      const changed = await addGitignoreEntry(abs);
+      const changed = addGitignoreEntry(abs);
       if (changed) gitignore.push(toPosix(relative(root, changed)));
     }
   }
