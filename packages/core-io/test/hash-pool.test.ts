@@ -18,7 +18,7 @@ import { importDist, tempDir } from './helpers.js';
 
 // The pool runs compiled workers, so it is tested from dist/ (built by the global setup); that
 // also proves the worker script resolves from the published layout.
-const { HashPool, SMALL_FILE_MAX, UNVERIFIED } = await importDist();
+const { HashPool, placedPairs, SMALL_FILE_MAX, UNVERIFIED } = await importDist();
 
 function makeFiles(root: string, count: number, folders: number): string[] {
   const paths: string[] = [];
@@ -443,6 +443,57 @@ describe('HashPool.placeFiles', () => {
       }
     } finally {
       process.umask(umask);
+      await pool.close();
+    }
+  });
+});
+
+describe('HashPool.placeRanges', () => {
+  it('builds each range as a thread takes it, places what the range keeps, and hands its data back', async () => {
+    const root = await tempDir({ inMemory: true });
+    const srcs = makeFiles(root, 4_000, 20);
+    mkdirSync(join(root, 'out'));
+    const dsts = srcs.map((_, i) => join(root, 'out', `r${i}`));
+    writeFileSync(dsts[3_001] as string, 'already here'); // EEXIST
+    const pool = new HashPool({ workers: 2 });
+    const built: Array<[number, number]> = [];
+    try {
+      const placed = await pool.placeRanges(
+        srcs.length,
+        (start, end) => {
+          built.push([start, end]);
+          // Every tenth pair is left out; the chunk carries the index of each pair it keeps.
+          const kept = Array.from({ length: end - start }, (_, k) => start + k).filter(
+            (i) => i % 10 !== 0,
+          );
+          return {
+            srcs: kept.map((i) => srcs[i] as string),
+            dsts: kept.map((i) => dsts[i] as string),
+            indexes: kept,
+          };
+        },
+        { how: 'copy', mode: 0o640 },
+      );
+      // Consecutive ranges covering every pair, several of them (shared among threads).
+      expect(built[0]?.[0]).toBe(0);
+      expect(built.at(-1)?.[1]).toBe(srcs.length);
+      for (let k = 1; k < built.length; k++) expect(built[k]?.[0]).toBe(built[k - 1]?.[1]);
+      expect(built.length).toBeGreaterThan(4);
+      const outcome = new Map<number, { code?: string; stat?: { size: number } }>();
+      for (const { chunk, result } of placed) {
+        placedPairs(chunk, result).forEach((p, k) => {
+          outcome.set(chunk.indexes[k] as number, p);
+        });
+      }
+      expect(outcome.size).toBe(3_600);
+      expect(outcome.get(3_001)).toEqual({ code: 'EEXIST' });
+      expect(readFileSync(dsts[3_001] as string, 'utf8')).toBe('already here');
+      expect(existsSync(dsts[10] as string)).toBe(false); // left out
+      for (const i of [1, 999, 3_999]) {
+        expect(readFileSync(dsts[i] as string)).toEqual(readFileSync(srcs[i] as string));
+        expect(outcome.get(i)?.stat?.size).toBe(lstatSync(dsts[i] as string).size);
+      }
+    } finally {
       await pool.close();
     }
   });
