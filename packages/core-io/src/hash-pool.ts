@@ -20,7 +20,13 @@ import type {
   WorkerRequest,
   WorkerResponse,
 } from './hash-protocol.js';
-import { PLACED_FIELDS, type Placement, type PlaceResult, placeBatch } from './place-batch.js';
+import {
+  PLACED_FIELDS,
+  type Placement,
+  type PlaceResult,
+  packStats,
+  placeBatch,
+} from './place-batch.js';
 import { SMALL_FILE_MAX } from './small-file.js';
 import { STAT_FIELDS, statBatch } from './stat-batch.js';
 
@@ -306,15 +312,7 @@ export class HashPool {
       srcs.length,
       (start, end) => {
         const chunk: PlaceChunk = { srcs: srcs.slice(start, end), dsts: dsts.slice(start, end) };
-        if (expected !== undefined) {
-          chunk.expected = new Float64Array((end - start) * PLACED_FIELDS);
-          for (let i = start, o = 0; i < end; i++, o += PLACED_FIELDS) {
-            const stat = expected[i] as FileStat3;
-            chunk.expected[o] = stat.ino;
-            chunk.expected[o + 1] = stat.mtimeMs;
-            chunk.expected[o + 2] = stat.size;
-          }
-        }
+        if (expected !== undefined) chunk.expected = packStats(expected.slice(start, end));
         return chunk;
       },
       placement,

@@ -73,7 +73,12 @@ export {
 } from './link.js';
 export { acquireLock, type LockHandle, type LockInfo, type LockOptions, readLock } from './lock.js';
 export { assertInside, isPlainRelative } from './path-inside.js';
-export { PLACED_FIELDS, type Placement, type PlaceResult, UNVERIFIED } from './place-batch.js';
+export {
+  type Placement,
+  type PlaceResult,
+  packStats,
+  UNVERIFIED,
+} from './place-batch.js';
 export { isProcessAlive } from './process-alive.js';
 export { PyFloat, pythonFloatRepr } from './py-float.js';
 export { SMALL_FILE_MAX } from './small-file.js';

@@ -134,6 +134,15 @@ function setStat(
   stats[o + 2] = stat.size;
 }
 
+/** Stats in the flat shape `placeBatch` takes as `expected` (`PLACED_FIELDS` numbers each). */
+export function packStats(
+  stats: readonly { ino: number; mtimeMs: number; size: number }[],
+): Float64Array {
+  const packed = new Float64Array(stats.length * PLACED_FIELDS);
+  for (const [i, stat] of stats.entries()) setStat(packed, i * PLACED_FIELDS, stat);
+  return packed;
+}
+
 /**
  * Creates `dsts[i]` (which must not exist) from `srcs[i]`; a pair that fails is reported. With
  * `expected` (`PLACED_FIELDS` numbers per pair), a source whose stat differs is left alone

@@ -14,8 +14,8 @@ import {
   assertInside,
   defaultFileModeSync,
   Linker,
-  PLACED_FIELDS,
   type Placement,
+  packStats,
   placedPairs,
   SMALL_FILE_MAX,
   UNVERIFIED,
@@ -400,7 +400,6 @@ export async function checkoutEntries(
               dsts: [] as string[],
               writes: [] as Write[],
               stats: [] as FileStat[],
-              expected: new Float64Array(part.length * PLACED_FIELDS),
             };
             part.forEach((w, i) => {
               const stat = stats[i];
@@ -408,17 +407,12 @@ export async function checkoutEntries(
                 leftOut.push(w);
                 return;
               }
-              const o = chunk.srcs.length * PLACED_FIELDS;
-              chunk.expected[o] = stat.ino;
-              chunk.expected[o + 1] = stat.mtimeMs;
-              chunk.expected[o + 2] = stat.size;
               chunk.srcs.push(ctx.store.path(w.md5, hashName));
               chunk.dsts.push(w.dst);
               chunk.writes.push(w);
               chunk.stats.push(stat);
             });
-            chunk.expected = chunk.expected.subarray(0, chunk.srcs.length * PLACED_FIELDS);
-            return chunk;
+            return { ...chunk, expected: packStats(chunk.stats) };
           },
           placement,
         );
